@@ -1,0 +1,33 @@
+/**
+ * Every item's key shapes in one place. Items of one conversation share its partition; a rater's
+ * assignments live in their own partition, keyed by the rater's pseudonym (never the person).
+ */
+export const keys = {
+  conversation: (id: string) => ({ pk: `CONV#${id}`, sk: "META" }),
+  conversationList: (createdAt: string, id: string) => ({ gsi1pk: "CONVS", gsi1sk: `${createdAt}#${id}` }),
+  thought: (conversationId: string, thoughtId: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `THOUGHT#${thoughtId}`,
+  }),
+  thoughtsOf: (conversationId: string) => ({ pk: `CONV#${conversationId}`, skPrefix: "THOUGHT#" }),
+  byAuthor: (authorKey: string, thoughtId: string) => ({ gsi1pk: `AUTHOR#${authorKey}`, gsi1sk: `THOUGHT#${thoughtId}` }),
+  exposurePartition: (conversationId: string) => `CONV#${conversationId}`,
+  participation: (conversationId: string, userId: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `PART#${userId}`,
+  }),
+  counterShard: (conversationId: string, shard: number) => ({ pk: `CONV#${conversationId}`, sk: `COUNT#${shard}` }),
+  assignment: (conversationId: string, raterKey: string, thoughtId: string) => ({
+    pk: `RATER#${conversationId}#${raterKey}`,
+    sk: `T#${thoughtId}`,
+  }),
+  assignmentsOf: (conversationId: string, raterKey: string) => `RATER#${conversationId}#${raterKey}`,
+  person: (userId: string) => ({ pk: "DIR", sk: `USER#${userId}` }),
+  personByEmail: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: "USER" }),
+  idempotency: (recordKey: string) => ({ pk: `IDEM#${recordKey}`, sk: "IDEM" }),
+} as const;
+
+/** Counter items are sharded so concurrent writers rarely touch the same item in a transaction. */
+export const counterShards = 8;
+
+export const today = (now = new Date()) => now.toISOString().slice(0, 10);

@@ -1,0 +1,45 @@
+import { ConflictError } from "../errors.js";
+
+/** DESIGN §1: one state machine for every conversation. */
+export const conversationStates = [
+  "draft",
+  "scheduled",
+  "sharing",
+  "rating",
+  "closed",
+  "published",
+  "archived",
+] as const;
+export type ConversationState = (typeof conversationStates)[number];
+
+const nextStates: Record<ConversationState, readonly ConversationState[]> = {
+  draft: ["scheduled", "sharing"],
+  // A scheduled conversation can be opened early or taken back to draft for edits.
+  scheduled: ["draft", "sharing"],
+  sharing: ["rating"],
+  rating: ["closed"],
+  closed: ["published"],
+  published: ["archived"],
+  archived: [],
+};
+
+export function allowedTransitions(from: ConversationState): readonly ConversationState[] {
+  return nextStates[from];
+}
+
+export function assertTransition(from: ConversationState, to: ConversationState): void {
+  if (from === to) throw new ConflictError(`The conversation is already ${to}.`, { state: from });
+  if (!nextStates[from].includes(to)) {
+    throw new ConflictError(`A conversation cannot move from ${from} to ${to}.`, {
+      state: from,
+      allowed: nextStates[from],
+    });
+  }
+}
+
+export const acceptsThoughts = (state: ConversationState) => state === "sharing";
+export const acceptsRatings = (state: ConversationState) => state === "sharing" || state === "rating";
+/** Settings and audience shape who takes part, so they freeze once sharing starts. */
+export const settingsEditable = (state: ConversationState) => state === "draft" || state === "scheduled";
+export const textEditable = (state: ConversationState) =>
+  state === "draft" || state === "scheduled" || state === "sharing" || state === "rating";

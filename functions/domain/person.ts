@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const roles = ["employee", "facilitator", "leader", "admin"] as const;
+export type Role = (typeof roles)[number];
+
+export const personSchema = z.object({
+  id: z.string(),
+  email: z.email(),
+  name: z.string(),
+  role: z.enum(roles),
+  /** Directory attributes used for audiences and report segments: department, location, tenure… */
+  attributes: z.record(z.string(), z.string()),
+  active: z.boolean(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+/** Who may do what. Facilitators run conversations; admins may do everything a facilitator can. */
+export const can = {
+  facilitate: ["facilitator", "admin"],
+  lead: ["leader", "facilitator", "admin"],
+  administer: ["admin"],
+  participate: ["employee", "facilitator", "leader", "admin"],
+} as const satisfies Record<string, readonly Role[]>;

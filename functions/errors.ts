@@ -1,0 +1,72 @@
+/**
+ * Domain errors. Routes and repositories throw these; the one `onError` in app.ts turns them
+ * into RFC 9457 problem responses. Anything else becomes a generic 500 that leaks nothing.
+ */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly title: string;
+  readonly type: string;
+  constructor(
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.type = `https://groundswell.dev/problems/${new.target.name
+      .replace(/Error$/, "")
+      .replace(/([a-z])([A-Z])/g, "$1-$2")
+      .toLowerCase()}`;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly status = 400;
+  readonly title = "Your request is not valid";
+  constructor(
+    message: string,
+    readonly errors: readonly FieldIssue[] = [],
+  ) {
+    super(message, { errors });
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly title = "Sign-in required";
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly title = "Not allowed";
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly title = "Not found";
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly title = "Conflict with the current state";
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly title = "Request too large";
+}
+
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = 415;
+  readonly title = "Unsupported media type";
+}
+
+/** DynamoDB throttled, faulted or was unreachable: the request changed nothing and may be retried. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly title = "Service temporarily unavailable";
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { hasJava, javaInstallHelp } from "./dynamo-local.js";
+import { startLocalServer } from "./server.js";
+
+/** `npm start`: the whole product on one machine, configured by a few environment variables. */
+const env = z
+  .object({
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    GROUNDSWELL_DATA_DIR: z.string().min(1).default(".data"),
+    HOST: z.string().default("127.0.0.1"),
+  })
+  .safeParse(process.env);
+
+if (!env.success) {
+  console.error(`Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  process.exit(2);
+}
+if (!hasJava()) {
+  console.error(javaInstallHelp);
+  process.exit(1);
+}
+
+const server = await startLocalServer({
+  port: env.data.PORT,
+  dataDir: env.data.GROUNDSWELL_DATA_DIR,
+  hostname: env.data.HOST,
+});
+
+console.log(`
+  Groundswell is running at ${server.url}
+  Data is kept in ${env.data.GROUNDSWELL_DATA_DIR}/ (delete it to start over).${
+    server.seeded ? "\n  A demo directory of 30 people was created on this first start." : ""
+  }
+
+  Sign in at ${server.url}/signin by picking a person:
+    facilitator@example.com  creates and runs conversations
+    leader@example.com       sees results
+    admin@example.com        manages the directory
+    anyone else              takes part as an employee
+
+  Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\n  Stopping Groundswell and DynamoDB Local…");
+  await server.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join, resolve } from "node:path";
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { createApp } from "../app.js";
+import { createLocalIssuer } from "../auth/local-issuer.js";
+import { createDocumentClient } from "../db/client.js";
+import { ensureTable } from "../db/create-table.js";
+import { jsonLogger, type Logger } from "../lib/logger.js";
+import { DirectoryRepository } from "../repositories/directory.js";
+import { type DynamoLocal, startDynamoLocal } from "./dynamo-local.js";
+import { loadOrCreateSecrets } from "./secrets.js";
+import { starterDirectory } from "./starter-directory.js";
+
+export interface LocalOptions {
+  readonly port: number;
+  readonly dataDir: string;
+  /** Keep DynamoDB Local in memory (tests); the default persists it in the data folder. */
+  readonly inMemory?: boolean;
+  readonly webDir?: string;
+  readonly logger?: Logger;
+  /** Bind address; loopback by default so a laptop does not expose the demo to its network. */
+  readonly hostname?: string;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly seeded: boolean;
+  stop(): Promise<void>;
+}
+
+const tableName = "groundswell";
+
+/** The embedded default: DynamoDB Local, the table, local secrets and issuer, the API and the web app. */
+export async function startLocalServer(options: LocalOptions): Promise<LocalServer> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = options.logger ?? jsonLogger();
+  const dynamo: DynamoLocal = await startDynamoLocal(options.inMemory ? {} : { dataPath: join(dataDir, "dynamodb") });
+  try {
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: "us-east-1" });
+    await ensureTable(doc, tableName);
+    const db = { doc, tableName };
+    const directory = new DirectoryRepository(db);
+    const seeded = (await directory.all()).length === 0;
+    if (seeded) await directory.putMany(starterDirectory);
+
+    const secrets = await loadOrCreateSecrets(dataDir);
+    const hostname = options.hostname ?? "127.0.0.1";
+    const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${options.port}`;
+    const issuer = await createLocalIssuer(secrets.signingKey, `${url}/local-issuer`);
+    const api = createApp({
+      db,
+      verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
+      authorKeySecret: secrets.authorKeySecret,
+      localIssuer: issuer,
+      logger,
+    });
+
+    const app = new Hono();
+    app.get("/local-issuer/.well-known/jwks.json", (c) => c.json(issuer.jwks));
+    app.route("/", api);
+    const webDir = resolve(options.webDir ?? "web/build");
+    const index = join(webDir, "index.html");
+    if (existsSync(index)) {
+      app.use("/*", serveStatic({ root: webDir }));
+      // The web app routes in the browser: every other page loads its shell.
+      app.get("/*", (c) => c.html(readFileSync(index, "utf8")));
+    } else {
+      app.get("/*", (c) =>
+        c.text("The web app is not built yet. Run `npm run build:web` (npm start does it for you).", 503),
+      );
+    }
+
+    const server = await new Promise<Server>((resolveServer) => {
+      const s = serve({ fetch: app.fetch, port: options.port, hostname }, () => resolveServer(s as Server));
+    });
+    return {
+      url,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      seeded,
+      stop: async () => {
+        await new Promise<void>((r) => server.close(() => r()));
+        doc.destroy();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}

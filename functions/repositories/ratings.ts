@@ -1,0 +1,277 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions, withConflictRetry } from "../db/errors.js";
+import { keys, today } from "../db/keys.js";
+import { type Candidate, pickBatch } from "../domain/distributor.js";
+import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
+import { counterIncrement } from "./counters.js";
+import type { Db } from "./db.js";
+
+export type AssignmentStatus = "assigned" | "rated" | "skipped";
+
+export interface Assignment {
+  readonly thoughtId: string;
+  readonly status: AssignmentStatus;
+  readonly stars?: number;
+}
+
+export type Verdict = { readonly stars: 1 | 2 | 3 | 4 | 5 } | { readonly skip: true };
+
+export interface Rater {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly raterKey: string;
+  readonly authorKey: string;
+}
+
+/** How many index pages a batch may read looking for eligible thoughts: keeps the call count bounded. */
+const maxCandidatePages = 4;
+const candidatePageSize = 200;
+const maxSeenPages = 5;
+
+export class RatingRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Everything this rater was given in the conversation (bounded: a person rates tens, not thousands). */
+  async assignments(conversationId: string, raterKey: string): Promise<Assignment[]> {
+    const found: Assignment[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    let pages = 0;
+    do {
+      const page = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.assignmentsOf(conversationId, raterKey) },
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of page.Items ?? []) found.push(toAssignment(item));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor && ++pages < maxSeenPages);
+    return found;
+  }
+
+  /**
+   * DESIGN §4: open assignments first (a refresh cannot fish for other thoughts), then the
+   * least-exposed eligible thoughts, each recorded as an assignment that raises its exposure.
+   */
+  async assignBatch(rater: Rater, size: number): Promise<{ thoughtIds: string[]; rated: number }> {
+    const mine = await this.assignments(rater.conversationId, rater.raterKey);
+    const open = mine.filter((a) => a.status === "assigned").map((a) => a.thoughtId);
+    const rated = mine.filter((a) => a.status === "rated").length;
+    if (open.length >= size) return { thoughtIds: open.slice(0, size), rated };
+
+    const seen = new Set(mine.map((a) => a.thoughtId));
+    const picked = await withConflictRetry(async () => {
+      const chosen = await this.choose(rater, seen, size - open.length);
+      if (chosen.length === 0) return chosen;
+      try {
+        await this.db.doc.send(new TransactWriteCommand({ TransactItems: this.assignItems(rater, chosen) }));
+      } catch (error) {
+        // Another tab of the same person assigned one of these first; their batch stands.
+        if (cancelledConditions(error)) return [];
+        throw error;
+      }
+      return chosen;
+    });
+    return { thoughtIds: [...open, ...picked.map((c) => c.id)], rated };
+  }
+
+  private async choose(rater: Rater, seen: ReadonlySet<string>, wanted: number): Promise<Candidate[]> {
+    const candidates: Candidate[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    for (let page = 0; page < maxCandidatePages; page++) {
+      const result = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          IndexName: "byExposure",
+          KeyConditionExpression: "expPk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.exposurePartition(rater.conversationId) },
+          Limit: candidatePageSize,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        candidates.push({
+          id: String(item.sk).slice("THOUGHT#".length),
+          exposure: Number(item.exposure),
+          authorKey: String(item.authorKey),
+        });
+      }
+      cursor = result.LastEvaluatedKey;
+      const eligible = candidates.filter((c) => c.authorKey !== rater.authorKey && !seen.has(c.id)).length;
+      // Read one level further than needed so ties at the cut are shuffled fairly.
+      if (!cursor || eligible >= wanted * 2) break;
+    }
+    return pickBatch({ candidates, seen, authorKey: rater.authorKey, size: wanted, random: this.random });
+  }
+
+  private assignItems(rater: Rater, chosen: readonly Candidate[]) {
+    const table = this.db.tableName;
+    return chosen.flatMap((candidate) => [
+      {
+        Put: {
+          TableName: table,
+          Item: {
+            ...keys.assignment(rater.conversationId, rater.raterKey, candidate.id),
+            thoughtId: candidate.id,
+            status: "assigned",
+            assignedDay: today(),
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: keys.thought(rater.conversationId, candidate.id),
+          UpdateExpression: "ADD exposure :one",
+          // A thought hidden since the index was read leaves the index; do not assign it.
+          ConditionExpression: "attribute_exists(expPk)",
+          ExpressionAttributeValues: { ":one": 1 },
+        },
+      },
+    ]);
+  }
+
+  /**
+   * Records a rating, a skip, or a change of either. The write is conditional on the assignment
+   * state read just before, so concurrent duplicates count once: the first moves the state and
+   * the rest find nothing left to change. A check on the conversation's state in the same
+   * transaction means a rating racing the close either lands before it or not at all.
+   */
+  async rate(rater: Rater, thoughtId: string, verdict: Verdict): Promise<Assignment> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.currentAssignment(rater, thoughtId);
+      const next: Assignment =
+        "skip" in verdict
+          ? { thoughtId, status: "skipped" }
+          : { thoughtId, status: "rated", stars: verdict.stars };
+      if (current.status === next.status && current.stars === next.stars) return current;
+      if (current.status === "rated" && next.status === "skipped") {
+        throw new ConflictError("You already rated this thought; change the stars instead of skipping it.");
+      }
+      try {
+        await withConflictRetry(() =>
+          this.db.doc.send(new TransactWriteCommand({ TransactItems: this.rateItems(rater, current, next) })),
+        );
+        return next;
+      } catch (error) {
+        const failed = cancelledConditions(error);
+        if (!failed) throw error;
+        if (failed.includes(0)) throw new ConflictError("Rating is closed for this conversation.");
+        // The assignment changed under us (a duplicate request won): read it again and re-decide.
+      }
+    }
+    throw new ServiceUnavailableError("Too many simultaneous changes to this rating. Please try again.");
+  }
+
+  private async currentAssignment(rater: Rater, thoughtId: string): Promise<Assignment> {
+    const { Item } = await this.db.doc.send(
+      new GetCommand({
+        TableName: this.db.tableName,
+        Key: keys.assignment(rater.conversationId, rater.raterKey, thoughtId),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) throw new NotFoundError("This thought was not given to you to rate. Ask for a rating batch first.");
+    return toAssignment(Item);
+  }
+
+  private rateItems(rater: Rater, current: Assignment, next: Assignment) {
+    const table = this.db.tableName;
+    const before = contribution(current);
+    const after = contribution(next);
+    const delta = (field: keyof Contribution) => after[field] - before[field];
+    const histogramDeltas = new Map<string, number>();
+    if (current.stars) histogramDeltas.set(String(current.stars), -1);
+    if (next.stars) histogramDeltas.set(String(next.stars), (histogramDeltas.get(String(next.stars)) ?? 0) + 1);
+    const histogram = [...histogramDeltas].filter(([, d]) => d !== 0);
+
+    // The conversation check comes first: rate() reads its position from cancellation reasons.
+    return [
+      {
+        ConditionCheck: {
+          TableName: table,
+          Key: keys.conversation(rater.conversationId),
+          ConditionExpression: "#s IN (:sharing, :rating)",
+          ExpressionAttributeNames: { "#s": "state" },
+          ExpressionAttributeValues: { ":sharing": "sharing", ":rating": "rating" },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: keys.assignment(rater.conversationId, rater.raterKey, current.thoughtId),
+          UpdateExpression: next.stars ? "SET #st = :next, stars = :stars" : "SET #st = :next REMOVE stars",
+          ConditionExpression:
+            current.stars === undefined ? "#st = :current AND attribute_not_exists(stars)" : "#st = :current AND stars = :was",
+          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeValues: {
+            ":next": next.status,
+            ":current": current.status,
+            ...(next.stars && { ":stars": next.stars }),
+            ...(current.stars !== undefined && { ":was": current.stars }),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: keys.thought(rater.conversationId, current.thoughtId),
+          UpdateExpression: `ADD exposure :exposure, ratingCount :count, ratingSum :sum, skipCount :skips${histogram
+            .map(([stars]) => `, histogram.#h${stars} :h${stars}`)
+            .join("")}`,
+          ExpressionAttributeNames: Object.fromEntries(histogram.map(([stars]) => [`#h${stars}`, stars])),
+          ExpressionAttributeValues: {
+            ":exposure": delta("exposure"),
+            ":count": delta("ratings"),
+            ":sum": delta("sum"),
+            ":skips": delta("skips"),
+            ...Object.fromEntries(histogram.map(([stars, d]) => [`:h${stars}`, d])),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: keys.participation(rater.conversationId, rater.userId),
+          UpdateExpression: "ADD ratingCount :ratings, skipCount :skips",
+          ExpressionAttributeValues: { ":ratings": delta("ratings"), ":skips": delta("skips") },
+        },
+      },
+      counterIncrement(table, rater.conversationId, { ratings: delta("ratings"), skips: delta("skips") }),
+    ].filter((item) => item !== undefined);
+  }
+}
+
+interface Contribution {
+  exposure: number;
+  ratings: number;
+  sum: number;
+  skips: number;
+}
+
+/** What an assignment in a given state adds to its thought's numbers. */
+function contribution(a: Assignment): Contribution {
+  switch (a.status) {
+    case "assigned":
+      return { exposure: 1, ratings: 0, sum: 0, skips: 0 };
+    case "rated":
+      return { exposure: 1, ratings: 1, sum: a.stars ?? 0, skips: 0 };
+    case "skipped":
+      return { exposure: 0, ratings: 0, sum: 0, skips: 1 };
+  }
+}
+
+function toAssignment(item: Record<string, unknown>): Assignment {
+  return {
+    thoughtId: String(item.thoughtId),
+    status: item.status as AssignmentStatus,
+    ...(item.stars !== undefined && { stars: Number(item.stars) }),
+  };
+}

@@ -1,0 +1,168 @@
+import { z } from "@hono/zod-openapi";
+import {
+  audienceIncludes,
+  conversationSchema,
+  countsSchema,
+  createConversationSchema,
+  transitionSchema,
+  updateConversationSchema,
+  type Audience,
+} from "../domain/conversation.js";
+import { allowedTransitions } from "../domain/lifecycle.js";
+import { can } from "../domain/person.js";
+import { idempotencyRecordKey } from "../domain/author-key.js";
+import { participationOf } from "../repositories/participation.js";
+import { requestHash } from "../repositories/idempotency.js";
+import type { Services } from "../services.js";
+import { isFacilitator, loadForParticipant } from "./access.js";
+import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
+
+const progressSchema = z.object({
+  joined: z.boolean(),
+  thoughts: z.int(),
+  rated: z.int(),
+  skipped: z.int(),
+  ratingTarget: z.int(),
+});
+
+export const conversationViewSchema = conversationSchema.extend({
+  /** The caller's own progress. */
+  me: progressSchema,
+  /** Aggregate counts; present for facilitators, leaders and admins. */
+  counts: countsSchema.optional(),
+  nextStates: z.array(conversationSchema.shape.state),
+});
+
+const params = z.object({ id: idParam });
+
+const createRoute = protectedRoute(can.facilitate, {
+  method: "post",
+  path: "/",
+  summary: "Create a conversation from a template",
+  request: {
+    headers: idempotencyHeader,
+    body: { content: { "application/json": { schema: createConversationSchema } }, required: true },
+  },
+  responses: { 201: json(conversationViewSchema, "Created"), ...problems(409) },
+});
+
+const listRoute = protectedRoute(can.participate, {
+  method: "get",
+  path: "/",
+  summary: "Conversations the caller can see, newest first",
+  responses: { 200: json(z.object({ conversations: z.array(conversationViewSchema) }), "The list") },
+});
+
+const getRoute = protectedRoute(can.participate, {
+  method: "get",
+  path: "/{id}",
+  summary: "One conversation with the caller's progress",
+  request: { params },
+  responses: { 200: json(conversationViewSchema, "The conversation"), ...problems(404) },
+});
+
+const updateRoute = protectedRoute(can.facilitate, {
+  method: "patch",
+  path: "/{id}",
+  summary: "Edit a conversation (settings only before it opens)",
+  request: {
+    params,
+    body: { content: { "application/json": { schema: updateConversationSchema } }, required: true },
+  },
+  responses: { 200: json(conversationViewSchema, "Updated"), ...problems(404, 409) },
+});
+
+const transitionRoute = protectedRoute(can.facilitate, {
+  method: "post",
+  path: "/{id}/transition",
+  summary: "Move a conversation to its next state",
+  request: {
+    params,
+    body: { content: { "application/json": { schema: transitionSchema } }, required: true },
+  },
+  responses: { 200: json(conversationViewSchema, "Moved"), ...problems(404, 409) },
+});
+
+export function conversationRoutes(s: Services) {
+  const invitedBy = async (audience: Audience) =>
+    (await s.directory.all()).filter((p) => p.active && audienceIncludes(audience, p.attributes)).length;
+
+  const view = async (
+    conversation: z.infer<typeof conversationSchema> & { invited?: number },
+    caller: { roles: readonly string[] },
+    participation?: { thoughtCount: number; ratingCount: number; skipCount: number },
+  ): Promise<z.infer<typeof conversationViewSchema>> => {
+    const { invited = 0, ...rest } = conversation;
+    const seesCounts = caller.roles.some((r) => (can.lead as readonly string[]).includes(r));
+    return {
+      ...rest,
+      me: {
+        joined: participation !== undefined,
+        thoughts: participation?.thoughtCount ?? 0,
+        rated: participation?.ratingCount ?? 0,
+        skipped: participation?.skipCount ?? 0,
+        ratingTarget: conversation.settings.ratingTarget,
+      },
+      ...(seesCounts && { counts: await s.conversations.counts(conversation.id, invited) }),
+      nextStates: [...allowedTransitions(conversation.state)],
+    };
+  };
+
+  return createRouter()
+    .openapi(createRoute, async (c) => {
+      const caller = c.get("caller");
+      const body = c.req.valid("json");
+      const { "idempotency-key": clientKey } = c.req.valid("header");
+      const recordKey = idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, "conversation");
+      const created = await s.conversations.createOnce(
+        body,
+        await invitedBy(body.audience ?? { kind: "everyone" }),
+        { recordKey, requestHash: requestHash(body) },
+      );
+      return c.json(await view(created, caller), 201);
+    })
+    .openapi(listRoute, async (c) => {
+      const caller = c.get("caller");
+      const { items } = await s.conversations.list();
+      let visible = items;
+      if (!isFacilitator(caller)) {
+        const { attributes } = await s.directory.get(caller.userId);
+        visible = items.filter(
+          (conv) =>
+            conv.state !== "draft" && conv.state !== "scheduled" && audienceIncludes(conv.audience, attributes),
+        );
+      }
+      const mine = await participationOf(
+        s.db,
+        visible.map((conv) => conv.id),
+        caller.userId,
+      );
+      const conversations = await Promise.all(visible.map((conv) => view(conv, caller, mine.get(conv.id))));
+      return c.json({ conversations }, 200);
+    })
+    .openapi(getRoute, async (c) => {
+      const caller = c.get("caller");
+      const { conversation, participation } = await loadForParticipant(s, caller, c.req.valid("param").id);
+      return c.json(await view(conversation, caller, participation), 200);
+    })
+    .openapi(updateRoute, async (c) => {
+      const caller = c.get("caller");
+      const { id } = c.req.valid("param");
+      const patch = c.req.valid("json");
+      const invited = patch.audience ? await invitedBy(patch.audience) : undefined;
+      const updated = await s.conversations.update(id, patch, invited);
+      const current = await s.conversations.get(id);
+      return c.json(await view({ ...updated, invited: current.invited }, caller), 200);
+    })
+    .openapi(transitionRoute, async (c) => {
+      const caller = c.get("caller");
+      const { id } = c.req.valid("param");
+      const { to } = c.req.valid("json");
+      const current = await s.conversations.get(id);
+      // Opening counts who is invited now: the directory may have changed since the draft.
+      const invited = to === "sharing" ? await invitedBy(current.audience) : current.invited;
+      const moved = await s.conversations.transition(id, to, current.state, { invited });
+      s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
+      return c.json(await view({ ...moved, invited }, caller), 200);
+    });
+}

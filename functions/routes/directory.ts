@@ -1,0 +1,80 @@
+import { z } from "@hono/zod-openapi";
+import { parseDirectoryCsv } from "../domain/directory-import.js";
+import { can, type Person, personSchema } from "../domain/person.js";
+import { UnsupportedMediaTypeError, ValidationError } from "../errors.js";
+import type { Services } from "../services.js";
+import { createRouter, json, problems, protectedRoute } from "./http.js";
+
+const importReportSchema = z.object({
+  dryRun: z.boolean(),
+  rows: z.int(),
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+  attributes: z.array(z.string()),
+});
+
+const importRoute = protectedRoute(can.administer, {
+  method: "post",
+  path: "/import",
+  summary: "Import people from CSV (email,name,role,<attributes…>); all rows or none",
+  request: {
+    query: z.object({ dryRun: z.enum(["true", "false"]).optional() }),
+    body: { content: { "text/csv": { schema: z.string() } }, required: true },
+  },
+  responses: { 200: json(importReportSchema, "Imported (or checked, with dryRun)"), ...problems(413) },
+});
+
+const listRoute = protectedRoute(can.administer, {
+  method: "get",
+  path: "/",
+  summary: "Everyone in the directory",
+  responses: { 200: json(z.object({ people: z.array(personSchema) }), "The directory") },
+});
+
+export function directoryRoutes(s: Services) {
+  return createRouter()
+    .openapi(importRoute, async (c) => {
+      const type = c.req.header("content-type") ?? "";
+      if (!type.startsWith("text/csv")) throw new UnsupportedMediaTypeError("Send the directory as text/csv.");
+      const parsed = parseDirectoryCsv(await c.req.text());
+      if (parsed.errors.length > 0) {
+        throw new ValidationError(`${parsed.errors.length} problem(s) in the file; nothing was imported.`, parsed.errors);
+      }
+      const existing = new Map((await s.directory.all()).map((p) => [p.email, p]));
+      let created = 0;
+      let unchanged = 0;
+      const changed = parsed.people.flatMap((person) => {
+        const before = existing.get(person.email);
+        if (!before) {
+          created++;
+          return [person];
+        }
+        const after = { ...person, id: before.id };
+        if (samePerson(before, after)) {
+          unchanged++;
+          return [];
+        }
+        return [after];
+      });
+      const dryRun = c.req.valid("query").dryRun === "true";
+      if (!dryRun) await s.directory.putMany(changed);
+      return c.json(
+        {
+          dryRun,
+          rows: parsed.people.length,
+          created,
+          updated: changed.length - created,
+          unchanged,
+          attributes: parsed.attributeNames,
+        },
+        200,
+      );
+    })
+    .openapi(listRoute, async (c) => c.json({ people: await s.directory.all() }, 200));
+}
+
+function samePerson(a: Person, b: Person): boolean {
+  const attributes = (p: Person) => JSON.stringify(Object.entries(p.attributes).sort());
+  return a.name === b.name && a.role === b.role && a.active === b.active && attributes(a) === attributes(b);
+}

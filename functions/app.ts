@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth/verify.js";
 import { DomainError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from "./errors.js";
@@ -104,7 +104,10 @@ export function createApp(deps: AppDeps) {
     }
     if (isTransient(error)) {
       deps.logger.warn("transient failure", { error: error.name });
-      return problem(c, new ServiceUnavailableError("The service is busy. Nothing was saved; please try again."));
+      return problem(
+        c,
+        new ServiceUnavailableError("The service is busy. Nothing was saved; please try again."),
+      );
     }
     deps.logger.error("unhandled error", { error: error.name, detail: error.message.slice(0, 200) });
     return c.json(

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { errors as joseErrors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from "jose";
 import { type Role, roles } from "../domain/person.js";
 import { ForbiddenError, UnauthorizedError } from "../errors.js";
 
@@ -41,7 +41,8 @@ export async function verifyToken(token: string, options: VerifierOptions): Prom
       roles: callerRoles.includes("employee") ? callerRoles : ["employee", ...callerRoles],
     };
   } catch (error) {
-    if (error instanceof joseErrors.JWTExpired) throw new UnauthorizedError("Your session has expired. Sign in again.");
+    if (error instanceof joseErrors.JWTExpired)
+      throw new UnauthorizedError("Your session has expired. Sign in again.");
     throw new UnauthorizedError("Your sign-in token is not valid. Sign in again.");
   }
 }

@@ -10,13 +10,19 @@ export const keys = {
     sk: `THOUGHT#${thoughtId}`,
   }),
   thoughtsOf: (conversationId: string) => ({ pk: `CONV#${conversationId}`, skPrefix: "THOUGHT#" }),
-  byAuthor: (authorKey: string, thoughtId: string) => ({ gsi1pk: `AUTHOR#${authorKey}`, gsi1sk: `THOUGHT#${thoughtId}` }),
+  byAuthor: (authorKey: string, thoughtId: string) => ({
+    gsi1pk: `AUTHOR#${authorKey}`,
+    gsi1sk: `THOUGHT#${thoughtId}`,
+  }),
   exposurePartition: (conversationId: string) => `CONV#${conversationId}`,
   participation: (conversationId: string, userId: string) => ({
     pk: `CONV#${conversationId}`,
     sk: `PART#${userId}`,
   }),
-  counterShard: (conversationId: string, shard: number) => ({ pk: `CONV#${conversationId}`, sk: `COUNT#${shard}` }),
+  counterShard: (conversationId: string, shard: number) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `COUNT#${shard}`,
+  }),
   assignment: (conversationId: string, raterKey: string, thoughtId: string) => ({
     pk: `RATER#${conversationId}#${raterKey}`,
     sk: `T#${thoughtId}`,

@@ -11,7 +11,11 @@ export interface PersonKeys {
 }
 
 function hmac(secret: string, label: string, ...parts: string[]): string {
-  return createHmac("sha256", secret).update(label).update("\u0000").update(parts.join("\u0000")).digest("base64url");
+  return createHmac("sha256", secret)
+    .update(label)
+    .update("\u0000")
+    .update(parts.join("\u0000"))
+    .digest("base64url");
 }
 
 export function personKeys(secret: string, conversationId: string, userId: string): PersonKeys {
@@ -22,6 +26,11 @@ export function personKeys(secret: string, conversationId: string, userId: strin
 }
 
 /** Idempotency records are keyed by a hash of (person, client key), never by the person. */
-export function idempotencyRecordKey(secret: string, userId: string, clientKey: string, scope: string): string {
+export function idempotencyRecordKey(
+  secret: string,
+  userId: string,
+  clientKey: string,
+  scope: string,
+): string {
   return hmac(secret, "idempotency", scope, userId, clientKey);
 }

@@ -10,7 +10,10 @@ const fixedColumns = ["email", "name", "role"];
 const rowSchema = z.object({
   email: z.email("not an email address").max(254),
   name: z.string().trim().min(1, "a name is required").max(120),
-  role: z.preprocess((v) => (v === "" || v === undefined ? "employee" : String(v).toLowerCase()), z.enum(roles)),
+  role: z.preprocess(
+    (v) => (v === "" || v === undefined ? "employee" : String(v).toLowerCase()),
+    z.enum(roles),
+  ),
 });
 
 export interface ParsedImport {
@@ -26,14 +29,20 @@ export function attributeKey(header: string): string {
     .trim()
     .split(" ")
     .filter(Boolean);
-  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join("");
+  return words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
+    .join("");
 }
 
 /** Parses and validates every row; nothing is written unless every row is valid. */
 export function parseDirectoryCsv(csv: string): ParsedImport {
   let records: string[][];
   try {
-    records = parse(csv.replace(/^\uFEFF/, ""), { skip_empty_lines: true, trim: true, relax_column_count: true });
+    records = parse(csv.replace(/^\uFEFF/, ""), {
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     return {
       people: [],
@@ -42,21 +51,26 @@ export function parseDirectoryCsv(csv: string): ParsedImport {
     };
   }
   const [header, ...rows] = records;
-  if (!header) return { people: [], attributeNames: [], errors: [{ path: "csv", message: "the file is empty" }] };
+  if (!header)
+    return { people: [], attributeNames: [], errors: [{ path: "csv", message: "the file is empty" }] };
   const columns = header.map((h) => attributeKey(h));
   const missing = fixedColumns.filter((c) => !columns.includes(c));
   if (missing.length > 0) {
     return {
       people: [],
       attributeNames: [],
-      errors: [{ path: "header", message: `missing column(s): ${missing.join(", ")} (expected email,name,role,…)` }],
+      errors: [
+        { path: "header", message: `missing column(s): ${missing.join(", ")} (expected email,name,role,…)` },
+      ],
     };
   }
   if (rows.length > maxImportRows) {
     return {
       people: [],
       attributeNames: [],
-      errors: [{ path: "csv", message: `at most ${maxImportRows} people per import (this file has ${rows.length})` }],
+      errors: [
+        { path: "csv", message: `at most ${maxImportRows} people per import (this file has ${rows.length})` },
+      ],
     };
   }
   const attributeNames = columns.filter((c) => c && !fixedColumns.includes(c));

@@ -10,9 +10,13 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
-  const log = (level: string) => (message: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
+export function jsonLogger(
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
+  const log =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) =>
+      write(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
   return { info: log("info"), warn: log("warn"), error: log("error") };
 }
 

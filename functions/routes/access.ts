@@ -5,7 +5,8 @@ import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { Participation } from "../repositories/participation.js";
 import type { Services } from "../services.js";
 
-export const isFacilitator = (caller: Caller) => caller.roles.some((r) => (can.facilitate as readonly string[]).includes(r));
+export const isFacilitator = (caller: Caller) =>
+  caller.roles.some((r) => (can.facilitate as readonly string[]).includes(r));
 
 /** Participants see a conversation once it has opened; drafts belong to facilitators. */
 const visibleToParticipants = (state: Conversation["state"]) => state !== "draft" && state !== "scheduled";
@@ -22,7 +23,11 @@ export interface ParticipantContext {
  * in its audience (judged on the snapshot once they have joined). Unknown and hidden conversations
  * look the same (404), so ids cannot be probed.
  */
-export async function loadForParticipant(s: Services, caller: Caller, id: string): Promise<ParticipantContext> {
+export async function loadForParticipant(
+  s: Services,
+  caller: Caller,
+  id: string,
+): Promise<ParticipantContext> {
   const [conversation, participation] = await Promise.all([
     s.conversations.get(id),
     s.participation.find(id, caller.userId),

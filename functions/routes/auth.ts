@@ -22,7 +22,12 @@ const peopleRoute = publicRoute({
   path: "/auth/dev/people",
   summary: "People the sign-in page lists (embedded default only)",
   responses: {
-    200: json(z.object({ people: z.array(personSchema.pick({ email: true, name: true, role: true, attributes: true })) }), "People"),
+    200: json(
+      z.object({
+        people: z.array(personSchema.pick({ email: true, name: true, role: true, attributes: true })),
+      }),
+      "People",
+    ),
     ...problems(404),
   },
 });
@@ -47,7 +52,7 @@ export function authRoutes(s: Services) {
     .openapi(loginRoute, async (c) => {
       const signer = issuer();
       const person = await s.directory.findByEmail(c.req.valid("json").email);
-      if (!person || !person.active) throw new NotFoundError("Nobody in the directory has this email.");
+      if (!person?.active) throw new NotFoundError("Nobody in the directory has this email.");
       return c.json({ token: await signer.sign(person), person }, 200);
     })
     .openapi(peopleRoute, async (c) => {

@@ -1,18 +1,18 @@
 import { z } from "@hono/zod-openapi";
+import { idempotencyRecordKey } from "../domain/author-key.js";
 import {
+  type Audience,
   audienceIncludes,
   conversationSchema,
   countsSchema,
   createConversationSchema,
   transitionSchema,
   updateConversationSchema,
-  type Audience,
 } from "../domain/conversation.js";
 import { allowedTransitions } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
-import { idempotencyRecordKey } from "../domain/author-key.js";
-import { participationOf } from "../repositories/participation.js";
 import { requestHash } from "../repositories/idempotency.js";
+import { participationOf } from "../repositories/participation.js";
 import type { Services } from "../services.js";
 import { isFacilitator, loadForParticipant } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
@@ -129,7 +129,9 @@ export function conversationRoutes(s: Services) {
         const { attributes } = await s.directory.get(caller.userId);
         visible = items.filter(
           (conv) =>
-            conv.state !== "draft" && conv.state !== "scheduled" && audienceIncludes(conv.audience, attributes),
+            conv.state !== "draft" &&
+            conv.state !== "scheduled" &&
+            audienceIncludes(conv.audience, attributes),
         );
       }
       const mine = await participationOf(

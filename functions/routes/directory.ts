@@ -36,10 +36,14 @@ export function directoryRoutes(s: Services) {
   return createRouter()
     .openapi(importRoute, async (c) => {
       const type = c.req.header("content-type") ?? "";
-      if (!type.startsWith("text/csv")) throw new UnsupportedMediaTypeError("Send the directory as text/csv.");
+      if (!type.startsWith("text/csv"))
+        throw new UnsupportedMediaTypeError("Send the directory as text/csv.");
       const parsed = parseDirectoryCsv(await c.req.text());
       if (parsed.errors.length > 0) {
-        throw new ValidationError(`${parsed.errors.length} problem(s) in the file; nothing was imported.`, parsed.errors);
+        throw new ValidationError(
+          `${parsed.errors.length} problem(s) in the file; nothing was imported.`,
+          parsed.errors,
+        );
       }
       const existing = new Map((await s.directory.all()).map((p) => [p.email, p]));
       let created = 0;

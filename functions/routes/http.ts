@@ -29,9 +29,15 @@ export function problems(...statuses: ProblemStatus[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: problemStatuses[status], content: { "application/problem+json": { schema: problemSchema } } },
+      {
+        description: problemStatuses[status],
+        content: { "application/problem+json": { schema: problemSchema } },
+      },
     ]),
-  ) as Record<ProblemStatus, { description: string; content: { "application/problem+json": { schema: typeof problemSchema } } }>;
+  ) as Record<
+    ProblemStatus,
+    { description: string; content: { "application/problem+json": { schema: typeof problemSchema } } }
+  >;
 }
 
 /** A JSON response entry for a route's `responses`. */
@@ -45,7 +51,10 @@ type RouteInput = Parameters<typeof createRoute>[0];
  * A protected route: the role guard runs as route middleware, and the allowed roles are written
  * into the OpenAPI document (`x-roles`), from which the authorization test is generated.
  */
-export function protectedRoute<const R extends Omit<RouteInput, "middleware">>(roles: readonly Role[], route: R) {
+export function protectedRoute<const R extends Omit<RouteInput, "middleware">>(
+  roles: readonly Role[],
+  route: R,
+) {
   return createRoute({
     ...route,
     middleware: requireRole(roles),
@@ -76,7 +85,11 @@ export function createRouter() {
   });
 }
 
-export const idParam = z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not a valid id");
+export const idParam = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9-]+$/, "not a valid id");
 export const idempotencyHeader = z.object({
   "idempotency-key": z.uuid({ error: "Idempotency-Key must be a UUID created by the client" }),
 });

@@ -14,7 +14,9 @@ const batchSchema = z.object({
 });
 
 const verdictSchema = z.union([
-  z.object({ stars: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]) }).strict(),
+  z
+    .object({ stars: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]) })
+    .strict(),
   z.object({ skip: z.literal(true) }).strict(),
 ]);
 
@@ -39,7 +41,11 @@ const rateRoute = protectedRoute(can.participate, {
   },
   responses: {
     200: json(
-      z.object({ thoughtId: z.string(), status: z.enum(["assigned", "rated", "skipped"]), stars: z.int().optional() }),
+      z.object({
+        thoughtId: z.string(),
+        status: z.enum(["assigned", "rated", "skipped"]),
+        stars: z.int().optional(),
+      }),
       "Recorded",
     ),
     ...problems(404, 409),

@@ -67,7 +67,9 @@ export function thoughtRoutes(s: Services) {
       const screened = screenThought(normaliseText(c.req.valid("json").text));
       const limit = conversation.settings.thoughtMaxLength;
       if (screened.text.length < 3) {
-        throw new ValidationError("Your thought is empty.", [{ path: "text", message: "write at least a few words" }]);
+        throw new ValidationError("Your thought is empty.", [
+          { path: "text", message: "write at least a few words" },
+        ]);
       }
       if (screened.text.length > limit) {
         throw new ValidationError(`Your thought is longer than ${limit} characters.`, [

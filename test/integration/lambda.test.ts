@@ -57,7 +57,7 @@ const context = {
   awsRequestId: randomUUID(),
   functionName: "api",
   getRemainingTimeInMillis: () => 10_000,
-} as Context;
+} as unknown as LambdaContext;
 
 describe("Lambda entry (hono/aws-lambda)", () => {
   it("serves the API for an HTTP API v2 event against DynamoDB", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { LambdaEvent } from "hono/aws-lambda";
+import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../functions/api/handler.js";
 import { createHarness, type Harness } from "../helpers/harness.js";

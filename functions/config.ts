@@ -17,11 +17,6 @@ const configSchema = z.object({
   JWKS_URL: z.url().optional(),
   /** The ARN of the author-key secret in AWS (Secrets Manager). */
   AUTHOR_KEY_SECRET_ARN: z.string().optional(),
-  /** Enables POST /api/auth/dev/login. Only the embedded default sets it. */
-  LOCAL_AUTH: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((v) => v === "true"),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
 });

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: what the API costs. Prints tables, asserts nothing.
+ *  1. DynamoDB calls and capacity units of one share, one rating batch and one rating
+ *     (ReturnConsumedCapacity against DynamoDB Local, which reports the same units as DynamoDB).
+ *  2. API overhead on loopback: wall time of HTTP requests as a ratio to the time spent in the
+ *     DynamoDB calls those same requests made.
+ *  3. The bundled API Lambda: size, and cold init time as a ratio to an empty handler.
+ *  4. The web app's first-load JavaScript.
+ */
+
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { serve } from "@hono/node-server";
+import { build } from "esbuild";
+import { createApp } from "../functions/app.js";
+import { createLocalIssuer, generateSigningKey } from "../functions/auth/local-issuer.js";
+import { createDocumentClient } from "../functions/db/client.js";
+import { ensureTable } from "../functions/db/create-table.js";
+import { memoryLogger } from "../functions/lib/logger.js";
+import { freePort, startDynamoLocal } from "../functions/local/dynamo-local.js";
+import { starterDirectory } from "../functions/local/starter-directory.js";
+import { DirectoryRepository } from "../functions/repositories/directory.js";
+import { coveredMs, instrument } from "./instrument.js";
+
+const table = (rows: Record<string, string | number>[]) => console.table(rows);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function apiCosts() {
+  const dynamo = await startDynamoLocal();
+  const raw = createDocumentClient({ endpoint: dynamo.endpoint, region: "us-east-1" });
+  const tableName = "bench";
+  await ensureTable(raw, tableName);
+  const people = await new DirectoryRepository({ doc: raw, tableName }).putMany(starterDirectory);
+  const { doc, calls } = instrument(raw);
+  const issuer = await createLocalIssuer(await generateSigningKey(), "http://localhost/local-issuer");
+  const app = createApp({
+    db: { doc, tableName },
+    verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
+    authorKeySecret: randomUUID(),
+    localIssuer: issuer,
+    logger: memoryLogger(),
+  });
+  const port = await freePort();
+  const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });
+  const base = `http://127.0.0.1:${port}`;
+  const tokens = new Map(
+    await Promise.all(people.map(async (p) => [p.email, await issuer.sign(p)] as const)),
+  );
+  const send = async (method: string, path: string, as: string, body?: unknown) => {
+    const response = await fetch(base + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens.get(as)}`,
+        "content-type": "application/json",
+        ...(method === "POST" && { "idempotency-key": randomUUID() }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as Record<string, unknown> & { id?: string };
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const measure = async <T>(label: string, run: () => Promise<T>) => {
+    const before = calls.length;
+    const started = performance.now();
+    const result = await run();
+    const wall = performance.now() - started;
+    const made = calls.slice(before);
+    return { label, result, wall, made };
+  };
+
+  const facilitator = "facilitator@example.com";
+  const employees = starterDirectory.filter((p) => p.role === "employee").map((p) => p.email);
+  const conversation = await send("POST", "/api/conversations", facilitator, { template: "strategy-input" });
+  await send("POST", `/api/conversations/${conversation.id}/transition`, facilitator, { to: "sharing" });
+
+  const samples: Awaited<ReturnType<typeof measure>>[] = [];
+  // Every employee shares twice: the first share includes joining, the second is the steady state.
+  for (const [round, label] of ["share (first, joins)", "share"].entries()) {
+    for (const email of employees) {
+      samples.push(
+        await measure(label, () =>
+          send("POST", `/api/conversations/${conversation.id}/thoughts`, email, {
+            text: `Round ${round}: ${email.split("@")[0]} thinks we should focus on fewer, bigger bets next year.`,
+          }),
+        ),
+      );
+    }
+  }
+  for (const email of employees) {
+    const batch = await measure("rating batch (10)", () =>
+      send("GET", `/api/conversations/${conversation.id}/rating-batch`, email),
+    );
+    samples.push(batch);
+    for (const thought of (batch.result as { thoughts: { id: string }[] }).thoughts) {
+      samples.push(
+        await measure("rating", () =>
+          send("PUT", `/api/conversations/${conversation.id}/ratings/${thought.id}`, email, { stars: 4 }),
+        ),
+      );
+    }
+  }
+
+  const byLabel = new Map<string, typeof samples>();
+  for (const sample of samples) byLabel.set(sample.label, [...(byLabel.get(sample.label) ?? []), sample]);
+  console.log("\nDynamoDB cost per request (median over the samples; capacity = RCU + WCU as reported)");
+  table(
+    [...byLabel].map(([label, runs]) => ({
+      request: label,
+      samples: runs.length,
+      "DynamoDB calls": median(runs.map((r) => r.made.length)),
+      "capacity units": Number(
+        median(runs.map((r) => r.made.reduce((s, c) => s + c.capacity, 0))).toFixed(1),
+      ),
+      calls: [...new Set(runs[0]!.made.map((c) => c.command))].join(", "),
+    })),
+  );
+  const wall = samples.reduce((s, r) => s + r.wall, 0);
+  const inDb = samples.reduce((s, r) => s + coveredMs(r.made), 0);
+  console.log("\nAPI overhead on loopback against DynamoDB Local");
+  table([
+    {
+      requests: samples.length,
+      "wall ms (sum)": Math.round(wall),
+      "DynamoDB ms (sum, parallel calls once)": Math.round(inDb),
+      "ratio wall / DynamoDB": Number((wall / inDb).toFixed(2)),
+      "median request ms": Number(median(samples.map((s) => s.wall)).toFixed(1)),
+    },
+  ]);
+  server.close();
+  raw.destroy();
+  await dynamo.stop();
+}
+
+async function lambdaBundle() {
+  // Inside the project, so the bundle resolves the AWS SDK from node_modules as Lambda's runtime would.
+  const out = resolve(mkdtempSync(join("node_modules", ".cache", "groundswell-bundle-")));
+  const bundle = async (entry: string, file: string) => {
+    await build({
+      entryPoints: [entry],
+      outfile: join(out, file),
+      bundle: true,
+      minify: true,
+      platform: "node",
+      target: "node22",
+      format: "esm",
+      // The Lambda runtime ships the AWS SDK v3; the stack bundles the same way.
+      external: ["@aws-sdk/*"],
+      banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+      logLevel: "silent",
+    });
+    return join(out, file);
+  };
+  const api = await bundle("functions/api/handler.ts", "api.mjs");
+  writeFileSync(join(out, "empty.ts"), "export const handler = async () => ({ statusCode: 200 });\n");
+  const empty = await bundle(join(out, "empty.ts"), "empty.mjs");
+  // The floor any DynamoDB-backed handler pays: loading the SDK the runtime ships.
+  writeFileSync(
+    join(out, "sdk.ts"),
+    'import "@aws-sdk/client-dynamodb";\nimport "@aws-sdk/lib-dynamodb";\nexport const handler = async () => ({ statusCode: 200 });\n',
+  );
+  const sdkOnly = await bundle(join(out, "sdk.ts"), "sdk.mjs");
+  const initMs = (file: string) => {
+    const runs = Array.from({ length: 7 }, () =>
+      Number(
+        execFileSync(process.execPath, [
+          "--input-type=module",
+          "-e",
+          `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`,
+        ])
+          .toString()
+          .trim(),
+      ),
+    );
+    return median(runs);
+  };
+  const apiInit = initMs(api);
+  const emptyInit = initMs(empty);
+  const sdkInit = initMs(sdkOnly);
+  console.log("\nAPI Lambda bundle (esbuild, minified ESM, AWS SDK external as on the Lambda runtime)");
+  table([
+    {
+      "bundle KB": Math.round(statSync(api).size / 1024),
+      "gzip KB": Math.round(gzipSync(readFileSync(api)).length / 1024),
+      "init ms (import)": Number(apiInit.toFixed(1)),
+      "empty handler ms": Number(emptyInit.toFixed(1)),
+      "ratio to empty": Number((apiInit / emptyInit).toFixed(1)),
+      "SDK-only handler ms": Number(sdkInit.toFixed(1)),
+      "ratio to SDK-only": Number((apiInit / sdkInit).toFixed(2)),
+    },
+  ]);
+}
+
+function webFirstLoad() {
+  const index = "web/build/index.html";
+  if (!existsSync(index)) {
+    console.log("\nWeb first load: run `npm run build:web` first.");
+    return;
+  }
+  const html = readFileSync(index, "utf8");
+  const scripts = [...html.matchAll(/(?:href|src)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const imports = [...html.matchAll(/import\("([^"]+\.js)"\)/g)].map((m) => m[1]!);
+  const files = [...new Set([...scripts, ...imports])].map((f) => join("web/build", f.replace(/^\.?\//, "")));
+  const present = files.filter(existsSync);
+  const bytes = present.reduce((s, f) => s + statSync(f).size, 0);
+  const gz = present.reduce((s, f) => s + gzipSync(readFileSync(f)).length, 0);
+  console.log("\nWeb first-load JavaScript (files index.html loads before the first page renders)");
+  table([{ files: present.length, KB: Math.round(bytes / 1024), "gzip KB": Math.round(gz / 1024) }]);
+}
+
+await apiCosts();
+await lambdaBundle();
+webFirstLoad();

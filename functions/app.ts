@@ -10,8 +10,9 @@ import { conversationRoutes } from "./routes/conversations.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { createRouter } from "./routes/http.js";
 import { ratingRoutes } from "./routes/ratings.js";
+import { reportRoutes } from "./routes/reports.js";
 import { thoughtRoutes } from "./routes/thoughts.js";
-import { type AppDeps, createServices } from "./services.js";
+import { type AppDeps, createServices, type Services } from "./services.js";
 
 /** Routes anyone may call: sign-in (embedded default only), the API description and health. */
 const publicPaths = [/^\/api\/auth\/dev\//, /^\/api\/openapi\.json$/, /^\/api\/health$/];
@@ -42,8 +43,9 @@ function isTransient(error: unknown): boolean {
   );
 }
 
-export function createApp(deps: AppDeps) {
-  const s = createServices(deps);
+/** Built from dependencies, or from ready services when the caller needs them too (tests, workers). */
+export function createApp(deps: AppDeps | Services) {
+  const s = "conversations" in deps ? deps : createServices(deps);
   const authenticated = authenticate(deps.verifier);
 
   const api = createRouter();
@@ -77,7 +79,8 @@ export function createApp(deps: AppDeps) {
     .route("/conversations", conversationRoutes(s))
     .route("/conversations", thoughtRoutes(s))
     .route("/conversations", ratingRoutes(s))
-    .route("/directory", directoryRoutes(s));
+    .route("/directory", directoryRoutes(s))
+    .route("/", reportRoutes(s));
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -28,9 +28,22 @@ export const keys = {
     sk: `T#${thoughtId}`,
   }),
   assignmentsOf: (conversationId: string, raterKey: string) => `RATER#${conversationId}#${raterKey}`,
+  /** All assignments of a conversation, for the report job (gsi1). */
+  ratingsOf: (conversationId: string, thoughtId: string, raterKey: string) => ({
+    gsi1pk: `RATINGS#${conversationId}`,
+    gsi1sk: `${thoughtId}#${raterKey}`,
+  }),
   person: (userId: string) => ({ pk: "DIR", sk: `USER#${userId}` }),
   personByEmail: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: "USER" }),
   idempotency: (recordKey: string) => ({ pk: `IDEM#${recordKey}`, sk: "IDEM" }),
+  job: (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" }),
+  /** A report version's items share a prefix: head, ranked-thought pages, segment views. */
+  reportPrefix: (version: number) => `REPORT#v${String(version).padStart(6, "0")}#`,
+  reportItem: (conversationId: string, version: number, part: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `REPORT#v${String(version).padStart(6, "0")}#${part}`,
+  }),
+  themeEdits: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-EDITS" }),
 } as const;
 
 /** Counter items are sharded so concurrent writers rarely touch the same item in a transaction. */

@@ -17,6 +17,28 @@ import { idempotencyPut, replayedResult } from "./idempotency.js";
 
 const listPageSize = 100;
 
+/** A conversation with what the storage keeps beside it: audience size and report/job pointers. */
+export type StoredConversation = Conversation & {
+  invited: number;
+  reportVersion?: number;
+  approvedReportVersion?: number;
+  activeJobId?: string;
+  lastJobId?: string;
+};
+
+function toStored(item: Record<string, unknown>): StoredConversation {
+  return {
+    ...conversationSchema.parse(withoutKeys(item)),
+    invited: Number(item.invited ?? 0),
+    ...(item.reportVersion !== undefined && { reportVersion: Number(item.reportVersion) }),
+    ...(item.approvedReportVersion !== undefined && {
+      approvedReportVersion: Number(item.approvedReportVersion),
+    }),
+    ...(typeof item.activeJobId === "string" && { activeJobId: item.activeJobId }),
+    ...(typeof item.lastJobId === "string" && { lastJobId: item.lastJobId }),
+  };
+}
+
 export class ConversationRepository {
   constructor(private readonly db: Db) {}
 
@@ -86,16 +108,16 @@ export class ConversationRepository {
     return { ...conversation, invited };
   }
 
-  async get(id: string): Promise<Conversation & { invited: number }> {
+  async get(id: string): Promise<StoredConversation> {
     const { Item } = await this.db.doc.send(
       new GetCommand({ TableName: this.db.tableName, Key: keys.conversation(id) }),
     );
     if (!Item) throw new NotFoundError("No conversation has this id.");
-    return { ...conversationSchema.parse(withoutKeys(Item)), invited: Number(Item.invited ?? 0) };
+    return toStored(Item);
   }
 
   /** Newest first, one page; the UI pages with the cursor. */
-  async list(cursor?: string): Promise<{ items: (Conversation & { invited: number })[]; cursor?: string }> {
+  async list(cursor?: string): Promise<{ items: StoredConversation[]; cursor?: string }> {
     const result = await this.db.doc.send(
       new QueryCommand({
         TableName: this.db.tableName,
@@ -108,10 +130,7 @@ export class ConversationRepository {
       }),
     );
     return {
-      items: (result.Items ?? []).map((item) => ({
-        ...conversationSchema.parse(withoutKeys(item)),
-        invited: Number(item.invited ?? 0),
-      })),
+      items: (result.Items ?? []).map(toStored),
       cursor: result.LastEvaluatedKey
         ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString("base64url")
         : undefined,

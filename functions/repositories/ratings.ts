@@ -21,6 +21,17 @@ export interface Rater {
   readonly userId: string;
   readonly raterKey: string;
   readonly authorKey: string;
+  /** The rater's attribute snapshot: segments of the report are built from it (DESIGN §3.3). */
+  readonly attributes: Record<string, string>;
+}
+
+/** One rating as the report job reads it: pseudonymous rater, their snapshot, the stars. */
+export interface RatingRecord {
+  readonly thoughtId: string;
+  readonly raterKey: string;
+  readonly attributes: Record<string, string>;
+  readonly stars: number;
+  readonly day: string;
 }
 
 /** How many index pages a batch may read looking for eligible thoughts: keeps the call count bounded. */
@@ -118,7 +129,10 @@ export class RatingRepository {
           TableName: table,
           Item: {
             ...keys.assignment(rater.conversationId, rater.raterKey, candidate.id),
+            ...keys.ratingsOf(rater.conversationId, candidate.id, rater.raterKey),
             thoughtId: candidate.id,
+            raterKey: rater.raterKey,
+            attributes: rater.attributes,
             status: "assigned",
             assignedDay: today(),
           },
@@ -209,7 +223,9 @@ export class RatingRepository {
         Update: {
           TableName: table,
           Key: keys.assignment(rater.conversationId, rater.raterKey, current.thoughtId),
-          UpdateExpression: next.stars ? "SET #st = :next, stars = :stars" : "SET #st = :next REMOVE stars",
+          UpdateExpression: next.stars
+            ? "SET #st = :next, stars = :stars, ratedDay = :day"
+            : "SET #st = :next, ratedDay = :day REMOVE stars",
           ConditionExpression:
             current.stars === undefined
               ? "#st = :current AND attribute_not_exists(stars)"
@@ -218,6 +234,7 @@ export class RatingRepository {
           ExpressionAttributeValues: {
             ":next": next.status,
             ":current": current.status,
+            ":day": today(),
             ...(next.stars && { ":stars": next.stars }),
             ...(current.stars !== undefined && { ":was": current.stars }),
           },
@@ -273,6 +290,35 @@ function contribution(a: Assignment): Contribution {
     case "skipped":
       return { exposure: 0, ratings: 0, sum: 0, skips: 1 };
   }
+}
+
+/** Every rating of a conversation, page by page: for the report job, never a request path. */
+export async function* allRatings(db: Db, conversationId: string): AsyncGenerator<RatingRecord[]> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        FilterExpression: "#st = :rated",
+        ExpressionAttributeNames: { "#st": "status" },
+        ExpressionAttributeValues: {
+          ":pk": keys.ratingsOf(conversationId, "", "").gsi1pk,
+          ":rated": "rated",
+        },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    yield (page.Items ?? []).map((item) => ({
+      thoughtId: String(item.thoughtId),
+      raterKey: String(item.raterKey),
+      attributes: (item.attributes ?? {}) as Record<string, string>,
+      stars: Number(item.stars),
+      day: String(item.ratedDay ?? item.assignedDay),
+    }));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
 }
 
 function toAssignment(item: Record<string, unknown>): Assignment {

@@ -11,6 +11,8 @@ import {
 } from "../domain/conversation.js";
 import { allowedTransitions } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
+import { ConflictError } from "../errors.js";
+import type { StoredConversation } from "../repositories/conversations.js";
 import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
 import type { Services } from "../services.js";
@@ -31,6 +33,11 @@ export const conversationViewSchema = conversationSchema.extend({
   /** Aggregate counts; present for facilitators, leaders and admins. */
   counts: countsSchema.optional(),
   nextStates: z.array(conversationSchema.shape.state),
+  /** The newest computed report, the one leaders approved, and a theme run in progress. */
+  reportVersion: z.int().optional(),
+  approvedReportVersion: z.int().optional(),
+  activeJobId: z.string().optional(),
+  lastJobId: z.string().optional(),
 });
 
 const params = z.object({ id: idParam });
@@ -88,7 +95,7 @@ export function conversationRoutes(s: Services) {
     (await s.directory.all()).filter((p) => p.active && audienceIncludes(audience, p.attributes)).length;
 
   const view = async (
-    conversation: z.infer<typeof conversationSchema> & { invited?: number },
+    conversation: StoredConversation | (z.infer<typeof conversationSchema> & { invited?: number }),
     caller: { roles: readonly string[] },
     participation?: { thoughtCount: number; ratingCount: number; skipCount: number },
   ): Promise<z.infer<typeof conversationViewSchema>> => {
@@ -161,10 +168,23 @@ export function conversationRoutes(s: Services) {
       const { id } = c.req.valid("param");
       const { to } = c.req.valid("json");
       const current = await s.conversations.get(id);
+      if (
+        to === "published" &&
+        (!current.reportVersion || current.approvedReportVersion !== current.reportVersion)
+      ) {
+        throw new ConflictError(
+          "A leader must review and approve the newest report before results are published.",
+        );
+      }
       // Opening counts who is invited now: the directory may have changed since the draft.
       const invited = to === "sharing" ? await invitedBy(current.audience) : current.invited;
       const moved = await s.conversations.transition(id, to, current.state, { invited });
       s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
+      if (to === "closed") {
+        // Closing computes the report at once, so leaders find it ready.
+        const { job, created } = await s.jobs.startThemeRun(id);
+        if (created) await s.queue.enqueue({ jobId: job.id, conversationId: id });
+      }
       return c.json(await view({ ...moved, invited }, caller), 200);
     });
 }

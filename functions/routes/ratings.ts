@@ -61,11 +61,11 @@ export function ratingRoutes(s: Services) {
       if (!acceptsRatings(conversation.state)) {
         throw new ConflictError(`Rating is not open: this conversation is ${conversation.state}.`);
       }
-      await s.participation.join(id, caller.userId, attributes);
+      const joined = await s.participation.join(id, caller.userId, attributes);
       const size = c.req.valid("query").size ?? conversation.settings.batchSize;
       const keysOf = personKeys(s.authorKeySecret, id, caller.userId);
       const { thoughtIds, rated } = await s.ratings.assignBatch(
-        { conversationId: id, userId: caller.userId, ...keysOf },
+        { conversationId: id, userId: caller.userId, attributes: joined.attributes, ...keysOf },
         size,
       );
       const texts = await s.thoughts.getMany(id, thoughtIds);
@@ -78,13 +78,13 @@ export function ratingRoutes(s: Services) {
     .openapi(rateRoute, async (c) => {
       const caller = c.get("caller");
       const { id, thoughtId } = c.req.valid("param");
-      const { conversation } = await loadForParticipant(s, caller, id);
+      const { conversation, participation } = await loadForParticipant(s, caller, id);
       if (!acceptsRatings(conversation.state)) {
         throw new ConflictError(`Rating is closed: this conversation is ${conversation.state}.`);
       }
       const keysOf = personKeys(s.authorKeySecret, id, caller.userId);
       const result = await s.ratings.rate(
-        { conversationId: id, userId: caller.userId, ...keysOf },
+        { conversationId: id, userId: caller.userId, attributes: participation?.attributes ?? {}, ...keysOf },
         thoughtId,
         c.req.valid("json"),
       );

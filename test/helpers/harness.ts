@@ -10,7 +10,9 @@ import { memoryLogger } from "../../functions/lib/logger.js";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import type { Db } from "../../functions/repositories/db.js";
 import { DirectoryRepository } from "../../functions/repositories/directory.js";
-import type { AppDeps } from "../../functions/services.js";
+import { type AppDeps, createServices } from "../../functions/services.js";
+import type { InProcessQueue } from "../../functions/workers/queue.js";
+import type { ThemeEngine } from "../../functions/workers/theme-run.js";
 
 export interface RequestOptions {
   readonly as?: string;
@@ -30,7 +32,31 @@ export interface Reply {
  * A fresh table in the shared DynamoDB Local, the starter directory, and the real app wired to a
  * generated local issuer. `call` signs in by email, like the web app does.
  */
-export async function createHarness(options: { wrapDb?: (db: Db) => Db } = {}) {
+/**
+ * Tests stub the theme model, not the report logic: this engine groups thoughts by the first word
+ * of a `[topic]` tag, or puts them in "general".
+ */
+export const taggedThemeEngine: ThemeEngine = {
+  computeThemes(items) {
+    const groups = new Map<string, string[]>();
+    for (const item of items) {
+      const topic = /\[(\w+)\]/.exec(item.text)?.[1] ?? "general";
+      groups.set(topic, [...(groups.get(topic) ?? []), item.id]);
+    }
+    return {
+      engine: "test",
+      themes: [...groups].map(([topic, thoughtIds]) => ({
+        id: `theme-${topic}`,
+        title: `About ${topic}`,
+        summary: `People wrote about ${topic}.`,
+        keyPhrases: [topic],
+        thoughtIds,
+      })),
+    };
+  },
+};
+
+export async function createHarness(options: { wrapDb?: (db: Db) => Db; themeEngine?: ThemeEngine } = {}) {
   const doc = createDocumentClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1" });
   const tableName = `test-${randomUUID()}`;
   await ensureTable(doc, tableName);
@@ -45,8 +71,12 @@ export async function createHarness(options: { wrapDb?: (db: Db) => Db } = {}) {
     authorKeySecret,
     localIssuer: issuer,
     logger,
+    themeEngine: options.themeEngine ?? taggedThemeEngine,
   };
-  const app = createApp(deps);
+  const services = createServices(deps);
+  const app = createApp(services);
+  /** Resolves once every queued theme run has finished. */
+  const jobsDone = () => (services.queue as InProcessQueue).idle();
   const byEmail = new Map(people.map((p) => [p.email, p]));
   const tokens = new Map<string, string>();
 
@@ -121,6 +151,8 @@ export async function createHarness(options: { wrapDb?: (db: Db) => Db } = {}) {
   return {
     app,
     deps,
+    services,
+    jobsDone,
     db,
     doc,
     tableName,

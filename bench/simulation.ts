@@ -1,0 +1,169 @@
+/**
+ * A rating round with known truth, shared by the ranking benchmark and the fairness unit test.
+ *
+ * Truth model (why it looks like this):
+ * - Each thought has a true quality q ~ N(0, 1) on a latent scale. A rater r has a bias b_r ~ N(0, 0.4)
+ *   (some people are generous, some stingy) and every rating has its own noise ε ~ N(0, 1): two
+ *   people reading the same thought differ by about a star, which is what real 1–5 star data shows.
+ * - stars = clamp(round(3.3 + 0.6·q + b_r + ε), 1, 5): true thought means spread by about half a
+ *   star around a slightly positive centre, so the signal is real but a single rating is mostly noise.
+ * - 5% of offered thoughts are skipped (at random, not by quality); skips free the exposure.
+ * - Raters arrive in random order, 20 at a time are active; a rater takes a batch, rates it later
+ *   (the open assignments count as exposure meanwhile), and asks again until reaching the budget.
+ *   Rater i wrote thought i and is never offered it.
+ * - Late thoughts: a share of thoughts only becomes visible once half the raters have finished.
+ */
+import { type AdaptivePolicy, pickAdaptiveBatch } from "../functions/domain/adaptive.js";
+import { pickBatch, shuffle } from "../functions/domain/distributor.js";
+import type { Histogram } from "../functions/domain/statistics.js";
+
+export interface Rng {
+  next(): number;
+  int(n: number): number;
+  normal(): number;
+}
+
+/** mulberry32: tiny, seeded, good enough for simulation. */
+export function createRng(seed: number): Rng {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
+  };
+}
+
+export interface TruthModel {
+  readonly centre: number;
+  readonly signal: number;
+  readonly biasSd: number;
+  readonly noiseSd: number;
+  readonly skipRate: number;
+}
+
+export const defaultTruth: TruthModel = { centre: 3.3, signal: 0.6, biasSd: 0.4, noiseSd: 1, skipRate: 0.05 };
+
+export type Method = "random" | "balanced" | "adaptive";
+
+export interface SimulationOptions {
+  readonly thoughts: number;
+  readonly raters: number;
+  /** Ratings per person. */
+  readonly budget: number;
+  readonly method: Method;
+  readonly seed: number;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  /** Share of thoughts that appear only after half the raters have finished. */
+  readonly lateShare?: number;
+  readonly truth?: TruthModel;
+  readonly policy?: Partial<AdaptivePolicy>;
+}
+
+export interface SimulationResult {
+  /** True latent quality per thought. */
+  readonly quality: readonly number[];
+  readonly histograms: readonly Histogram[];
+  readonly counts: readonly number[];
+  readonly late: readonly boolean[];
+}
+
+interface RaterState {
+  readonly index: number;
+  readonly seen: Set<string>;
+  open: number[];
+  rated: number;
+}
+
+export function simulate(options: SimulationOptions): SimulationResult {
+  const { thoughts: T, raters: R, budget, method } = options;
+  const batchSize = options.batchSize ?? 10;
+  const concurrency = options.concurrency ?? 20;
+  const truth = options.truth ?? defaultTruth;
+  // The population depends on the seed only, so methods are compared on the very same people.
+  const world = createRng(options.seed);
+  const quality = Array.from({ length: T }, () => world.normal());
+  const bias = Array.from({ length: R }, () => world.normal() * truth.biasSd);
+  const lateCount = Math.round((options.lateShare ?? 0) * T);
+  const lateSet = new Set(shuffle([...Array(T).keys()], world.next).slice(0, lateCount));
+  const late = quality.map((_, i) => lateSet.has(i));
+  const order = shuffle([...Array(R).keys()], world.next);
+  const rng = createRng(options.seed * 7919 + method.length);
+
+  let finished = 0;
+  let arrived = 0;
+  const active: RaterState[] = [];
+
+  // One mutable candidate per thought, updated in place: the pickers only read them.
+  const everyone = quality.map((_, i) => ({
+    id: `t${i}`,
+    exposure: 0,
+    authorKey: i < R ? `r${i}` : "nobody",
+    histogram: [0, 0, 0, 0, 0] as [number, number, number, number, number],
+  }));
+  let visible = everyone.filter((_, i) => !late[i]);
+
+  const choose = (rater: RaterState, size: number): number[] => {
+    const authorKey = `r${rater.index}`;
+    const input = { candidates: visible, seen: rater.seen, authorKey, size, random: rng.next };
+    const picked =
+      method === "balanced"
+        ? pickBatch(input)
+        : method === "adaptive"
+          ? pickAdaptiveBatch({ ...input, policy: options.policy ?? {} })
+          : shuffle(
+              visible.filter((c) => c.authorKey !== authorKey && !rater.seen.has(c.id)),
+              rng.next,
+            ).slice(0, size);
+    return picked.map((c) => Number(c.id.slice(1)));
+  };
+
+  const rate = (rater: RaterState, thought: number) => {
+    if (rng.next() < truth.skipRate) {
+      everyone[thought]!.exposure--;
+      return;
+    }
+    const latent =
+      truth.centre + truth.signal * quality[thought]! + bias[rater.index]! + truth.noiseSd * rng.normal();
+    const stars = Math.min(5, Math.max(1, Math.round(latent)));
+    everyone[thought]!.histogram[stars - 1]!++;
+    rater.rated++;
+  };
+
+  while (active.length > 0 || arrived < R) {
+    while (active.length < concurrency && arrived < R) {
+      active.push({ index: order[arrived++]!, seen: new Set(), open: [], rated: 0 });
+    }
+    const slot = rng.int(active.length);
+    const rater = active[slot]!;
+    let done = false;
+    if (rater.open.length > 0) {
+      for (const thought of rater.open) rate(rater, thought);
+      rater.open = [];
+      done = rater.rated >= budget;
+    } else {
+      const picked = choose(rater, Math.min(batchSize, budget - rater.rated));
+      for (const thought of picked) {
+        everyone[thought]!.exposure++;
+        rater.seen.add(everyone[thought]!.id);
+      }
+      rater.open = picked;
+      done = picked.length === 0; // nothing left to offer this rater
+    }
+    if (done) {
+      active[slot] = active[active.length - 1]!;
+      active.pop();
+      if (++finished === Math.ceil(R / 2)) visible = everyone;
+    }
+  }
+  const histograms: Histogram[] = everyone.map((c) => c.histogram);
+  const counts = histograms.map((h) => h.reduce((s, x) => s + x, 0));
+  return { quality, histograms, counts, late };
+}

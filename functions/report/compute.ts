@@ -1,0 +1,243 @@
+import type { Counts } from "../domain/conversation.js";
+import {
+  consensusThoughts,
+  conversationPrior,
+  coverage,
+  groupStats,
+  type Histogram,
+  type Prior,
+  polarizingThoughts,
+  rankThoughts,
+} from "../domain/statistics.js";
+import { getOrCreate } from "../lib/maps.js";
+import type { RatingRecord } from "../repositories/ratings.js";
+import type { Report, ReportTheme, ReportThought, Stats } from "./schema.js";
+import { type Contributor, releasableSlices, sliceKey } from "./segments.js";
+
+export interface ThemeInput {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly keyPhrases: readonly string[];
+  readonly thoughtIds: readonly string[];
+}
+
+export interface ComputeInput {
+  readonly conversation: {
+    id: string;
+    title: string;
+    prompt: string;
+    state: string;
+    anonymityThreshold: number;
+  };
+  readonly counts: Counts;
+  readonly thoughts: readonly { id: string; text: string; createdDay: string; histogram: Histogram }[];
+  readonly ratings: readonly RatingRecord[];
+  readonly themes: { engine: string; themes: readonly ThemeInput[]; notes?: readonly string[] };
+  readonly version: number;
+  readonly generatedAt: string;
+}
+
+export type ReportHead = Omit<Report, "thoughts" | "nextCursor" | "segment">;
+
+export interface SegmentView {
+  readonly key: string;
+  readonly themes: ReportTheme[];
+  readonly thoughts: ReportThought[];
+}
+
+export interface ComputedReport {
+  readonly head: ReportHead;
+  /** Every thought, best first. */
+  readonly ranked: ReportThought[];
+  /** Rankings as the raters of each released segment see them. */
+  readonly segmentViews: SegmentView[];
+}
+
+/** Segment views list this many thoughts: enough to read, small enough to store in one item. */
+export const segmentViewSize = 50;
+const topPerTheme = 5;
+
+function toStats(s: {
+  count: number;
+  mean: number | null;
+  score: number;
+  ci: { low: number; high: number };
+  histogram: Histogram;
+  agreement: number;
+  polarization: number;
+}): Stats {
+  return {
+    count: s.count,
+    mean: s.mean,
+    score: s.score,
+    ci: { low: s.ci.low, high: s.ci.high },
+    histogram: [...s.histogram],
+    agreement: s.agreement,
+    polarization: s.polarization,
+  };
+}
+
+function themeCards(
+  themes: readonly ThemeInput[],
+  histogramOf: (id: string) => Histogram,
+  prior: Prior,
+  rankOf: Map<string, number>,
+): ReportTheme[] {
+  return themes.map((theme) => {
+    const group = groupStats(theme.thoughtIds.map(histogramOf), prior);
+    const topThoughtIds = [...theme.thoughtIds]
+      .sort((a, b) => (rankOf.get(a) ?? Number.MAX_SAFE_INTEGER) - (rankOf.get(b) ?? Number.MAX_SAFE_INTEGER))
+      .slice(0, topPerTheme);
+    return {
+      id: theme.id,
+      title: theme.title,
+      summary: theme.summary,
+      keyPhrases: [...theme.keyPhrases],
+      size: theme.thoughtIds.length,
+      topThoughtIds,
+      stats: { ...toStats(group), meanScore: group.meanScore },
+      edited: false,
+    };
+  });
+}
+
+/**
+ * The whole report from a conversation's thoughts, ratings and themes. Pure: the job reads the
+ * data, calls this, and stores the result; the benchmark calls it on 10,000 thoughts.
+ */
+export function computeReport(input: ComputeInput): ComputedReport {
+  const k = input.conversation.anonymityThreshold;
+  const themeOf = new Map<string, string>();
+  for (const theme of input.themes.themes) for (const id of theme.thoughtIds) themeOf.set(id, theme.id);
+  const histograms = new Map(input.thoughts.map((t) => [t.id, t.histogram]));
+  const histogramOf = (id: string) => histograms.get(id) ?? ([0, 0, 0, 0, 0] as const);
+  const texts = new Map(input.thoughts.map((t) => [t.id, t.text]));
+
+  const prior = conversationPrior(input.thoughts.map((t) => t.histogram));
+  const ranked = rankThoughts(
+    input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram })),
+    prior,
+  );
+  const rankOf = new Map(ranked.map((t, i) => [t.id, i]));
+  const asReportThought = (t: (typeof ranked)[number]): ReportThought => ({
+    id: t.id,
+    text: texts.get(t.id) ?? "",
+    themeId: themeOf.get(t.id) ?? null,
+    stats: toStats(t.stats),
+  });
+
+  // Segments: slices of raters (numbers, k) decided once for the whole population.
+  const raters = new Map<string, Contributor>();
+  for (const r of input.ratings) raters.set(r.raterKey, { key: r.raterKey, attributes: r.attributes });
+  const decisions = releasableSlices([...raters.values()], k);
+  const segmentDecisions = decisions.filter((d) => d.attribute !== "*");
+  const releasedKeys = new Set(segmentDecisions.filter((d) => d.released).map(sliceKey));
+
+  // One pass over the ratings: histograms per released slice and thought, raters per slice and theme.
+  const sliceHistograms = new Map<string, Map<string, number[]>>();
+  const sliceThemeRaters = new Map<string, Map<string, Set<string>>>();
+  const themeRaters = new Map<string, Set<string>>();
+  for (const rating of input.ratings) {
+    const themeId = themeOf.get(rating.thoughtId);
+    if (themeId) getOrCreate(themeRaters, themeId, () => new Set()).add(rating.raterKey);
+    for (const [attribute, value] of Object.entries(rating.attributes)) {
+      const key = sliceKey({ attribute, value });
+      if (!releasedKeys.has(key)) continue;
+      const byThought = getOrCreate(sliceHistograms, key, () => new Map<string, number[]>());
+      getOrCreate(byThought, rating.thoughtId, () => [0, 0, 0, 0, 0])[rating.stars - 1]!++;
+      if (themeId) {
+        const byTheme = getOrCreate(sliceThemeRaters, key, () => new Map<string, Set<string>>());
+        getOrCreate(byTheme, themeId, () => new Set<string>()).add(rating.raterKey);
+      }
+    }
+  }
+
+  const heatmap: ReportHead["heatmap"] = [];
+  const segmentViews: SegmentView[] = [];
+  for (const decision of segmentDecisions) {
+    const key = sliceKey(decision);
+    const byThought = sliceHistograms.get(key);
+    if (!decision.released || !byThought) {
+      for (const theme of input.themes.themes) {
+        heatmap.push({ themeId: theme.id, segment: key, score: null, raters: null, suppressed: true });
+      }
+      continue;
+    }
+    const sliceHistogramOf = (id: string) =>
+      (byThought.get(id) as Histogram | undefined) ?? ([0, 0, 0, 0, 0] as const);
+    const slicePrior = conversationPrior([...byThought.values()] as unknown as Histogram[]);
+    const sliceRanked = rankThoughts(
+      input.thoughts.map((t) => ({ id: t.id, histogram: sliceHistogramOf(t.id) })),
+      slicePrior,
+    );
+    const sliceRank = new Map(sliceRanked.map((t, i) => [t.id, i]));
+    segmentViews.push({
+      key,
+      themes: themeCards(input.themes.themes, sliceHistogramOf, slicePrior, sliceRank),
+      thoughts: sliceRanked.slice(0, segmentViewSize).map(asReportThought),
+    });
+    for (const theme of input.themes.themes) {
+      const cellRaters = sliceThemeRaters.get(key)?.get(theme.id)?.size ?? 0;
+      const allRaters = themeRaters.get(theme.id)?.size ?? 0;
+      // A cell is a slice of its own: it needs k raters, and so does what the rest of the theme's raters leave.
+      const suppressed = cellRaters < k || allRaters - cellRaters < k;
+      const score = groupStats(theme.thoughtIds.map(sliceHistogramOf), slicePrior).meanScore;
+      heatmap.push({
+        themeId: theme.id,
+        segment: key,
+        score: suppressed ? null : score,
+        raters: suppressed ? null : cellRaters,
+        suppressed,
+      });
+    }
+  }
+
+  const dayCounts = new Map<string, { thoughts: number; ratings: number }>();
+  const bump = (day: string, field: "thoughts" | "ratings") => {
+    const entry = dayCounts.get(day) ?? { thoughts: 0, ratings: 0 };
+    entry[field]++;
+    dayCounts.set(day, entry);
+  };
+  for (const t of input.thoughts) bump(t.createdDay, "thoughts");
+  for (const r of input.ratings) bump(r.day, "ratings");
+
+  const cover = coverage(ranked.map((t) => t.stats.count));
+  const counts = input.counts;
+  const head: ReportHead = {
+    conversation: {
+      id: input.conversation.id,
+      title: input.conversation.title,
+      prompt: input.conversation.prompt,
+      state: input.conversation.state,
+    },
+    version: input.version,
+    generatedAt: input.generatedAt,
+    approved: false,
+    engine: input.themes.engine,
+    notes: [...(input.themes.notes ?? [])],
+    anonymityThreshold: k,
+    participation: {
+      invited: counts.invited,
+      participants: counts.participants,
+      thoughts: input.thoughts.length,
+      ratings: counts.ratings,
+      skips: counts.skips,
+      rate: counts.invited > 0 ? counts.participants / counts.invited : 0,
+    },
+    coverage: { min: cover.min, median: cover.median, max: cover.max, mean: cover.mean },
+    timeline: [...dayCounts].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({ day, ...c })),
+    themes: themeCards(input.themes.themes, histogramOf, prior, rankOf),
+    consensusIds: consensusThoughts(ranked, prior).map((t) => t.id),
+    polarizingIds: polarizingThoughts(ranked).map((t) => t.id),
+    segments: segmentDecisions.map((d) => ({
+      attribute: d.attribute,
+      value: d.value,
+      key: sliceKey(d),
+      released: d.released,
+      raters: d.released ? d.size : null,
+    })),
+    heatmap,
+  };
+  return { head, ranked: ranked.map(asReportThought), segmentViews };
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+
+/** The API's report shape (DESIGN §7): what leaders read and what exports are built from. */
+const interval = z.object({ low: z.number(), high: z.number() });
+export const statsSchema = z.object({
+  count: z.int(),
+  mean: z.number().nullable(),
+  score: z.number(),
+  ci: interval,
+  histogram: z.array(z.int()).length(5),
+  agreement: z.number(),
+  polarization: z.number(),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const reportThoughtSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  themeId: z.string().nullable(),
+  stats: statsSchema,
+});
+export type ReportThought = z.infer<typeof reportThoughtSchema>;
+
+export const reportThemeSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  keyPhrases: z.array(z.string()),
+  size: z.int(),
+  /** Best-rated members first: what the theme card quotes. */
+  topThoughtIds: z.array(z.string()),
+  stats: statsSchema.extend({ meanScore: z.number() }),
+  /** True when a leader rewrote the title or summary. */
+  edited: z.boolean(),
+});
+export type ReportTheme = z.infer<typeof reportThemeSchema>;
+
+export const heatmapCellSchema = z.object({
+  themeId: z.string(),
+  segment: z.string(),
+  /** Null when suppressed: fewer than k raters, or a complement under k (DESIGN §3.4). */
+  score: z.number().nullable(),
+  raters: z.int().nullable(),
+  suppressed: z.boolean(),
+});
+
+export const segmentSchema = z.object({
+  attribute: z.string(),
+  value: z.string(),
+  key: z.string(),
+  released: z.boolean(),
+  /** Only shown for released slices; a suppressed slice shows no number at all. */
+  raters: z.int().nullable(),
+});
+
+export const reportSchema = z.object({
+  conversation: z.object({ id: z.string(), title: z.string(), prompt: z.string(), state: z.string() }),
+  version: z.int(),
+  generatedAt: z.string(),
+  approved: z.boolean(),
+  engine: z.string(),
+  notes: z.array(z.string()),
+  anonymityThreshold: z.int(),
+  participation: z.object({
+    invited: z.int(),
+    participants: z.int(),
+    thoughts: z.int(),
+    ratings: z.int(),
+    skips: z.int(),
+    rate: z.number(),
+  }),
+  coverage: z.object({ min: z.number(), median: z.number(), max: z.number(), mean: z.number() }),
+  timeline: z.array(z.object({ day: z.string(), thoughts: z.int(), ratings: z.int() })),
+  themes: z.array(reportThemeSchema),
+  consensusIds: z.array(z.string()),
+  polarizingIds: z.array(z.string()),
+  thoughts: z.array(reportThoughtSchema),
+  /** Cursor for the next page of ranked thoughts; absent on the last page. */
+  nextCursor: z.string().optional(),
+  segments: z.array(segmentSchema).optional(),
+  heatmap: z.array(heatmapCellSchema).optional(),
+  /** Set when the report is filtered by `?segment=attribute:value`. */
+  segment: z.string().optional(),
+});
+export type Report = z.infer<typeof reportSchema>;

@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions, isConditionFailure } from "../db/errors.js";
+import { keys } from "../db/keys.js";
+import { NotFoundError } from "../errors.js";
+import type { Db } from "./db.js";
+
+export type JobState = "queued" | "running" | "succeeded" | "failed";
+
+export interface Job {
+  readonly id: string;
+  readonly kind: "theme-run";
+  readonly conversationId: string;
+  readonly state: JobState;
+  /** 0 to 1. */
+  readonly progress: number;
+  readonly message: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly reportVersion?: number;
+  readonly error?: string;
+}
+
+/** A job that has not reported progress for this long is taken to have died with its worker. */
+const staleAfterMs = 15 * 60 * 1000;
+/** Finished jobs are kept a month for the UI's history, then expire. */
+const retentionSeconds = 30 * 24 * 60 * 60;
+
+export class JobRepository {
+  constructor(private readonly db: Db) {}
+
+  async get(id: string): Promise<Job> {
+    const { Item } = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.job(id), ConsistentRead: true }),
+    );
+    if (!Item) throw new NotFoundError("No job has this id.");
+    const { pk: _pk, sk: _sk, expiresAt: _e, ...job } = Item;
+    return job as Job;
+  }
+
+  /**
+   * One theme run per conversation at a time: the job and the conversation's `activeJobId` are
+   * written together, conditional on no live job. A second request gets the running job back.
+   */
+  async startThemeRun(conversationId: string, now = new Date()): Promise<{ job: Job; created: boolean }> {
+    const at = now.toISOString();
+    const job: Job = {
+      id: randomUUID(),
+      kind: "theme-run",
+      conversationId,
+      state: "queued",
+      progress: 0,
+      message: "Waiting for a worker",
+      createdAt: at,
+      updatedAt: at,
+    };
+    const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.conversation(conversationId),
+                UpdateExpression: "SET activeJobId = :id, activeJobSince = :at",
+                ConditionExpression:
+                  "attribute_exists(pk) AND (attribute_not_exists(activeJobId) OR activeJobSince < :stale)",
+                ExpressionAttributeValues: { ":id": job.id, ":at": at, ":stale": staleBefore },
+              },
+            },
+            { Put: { TableName: this.db.tableName, Item: { ...keys.job(job.id), ...job } } },
+          ],
+        }),
+      );
+      return { job, created: true };
+    } catch (error) {
+      if (!cancelledConditions(error)) throw error;
+      const { Item } = await this.db.doc.send(
+        new GetCommand({
+          TableName: this.db.tableName,
+          Key: keys.conversation(conversationId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw new NotFoundError("No conversation has this id.");
+      return { job: await this.get(String(Item.activeJobId)), created: false };
+    }
+  }
+
+  async progress(id: string, progress: number, message: string, state: JobState = "running"): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.job(id),
+        UpdateExpression: "SET #state = :state, progress = :progress, message = :message, updatedAt = :now",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: {
+          ":state": state,
+          ":progress": Math.round(Math.min(1, Math.max(0, progress)) * 1000) / 1000,
+          ":message": message,
+          ":now": new Date().toISOString(),
+        },
+      }),
+    );
+    // Keep the conversation's claim fresh so a long run is not mistaken for a dead one.
+    const job = await this.get(id);
+    await this.touchClaim(job.conversationId, id);
+  }
+
+  private async touchClaim(conversationId: string, jobId: string): Promise<void> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: "SET activeJobSince = :now",
+          ConditionExpression: "activeJobId = :id",
+          ExpressionAttributeValues: { ":id": jobId, ":now": new Date().toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Records the outcome and releases the conversation for the next run. */
+  async finish(
+    job: Job,
+    outcome: { state: "succeeded"; reportVersion: number } | { state: "failed"; error: string },
+  ) {
+    const now = new Date();
+    await this.db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.db.tableName,
+              Key: keys.job(job.id),
+              UpdateExpression:
+                "SET #state = :state, progress = :progress, message = :message, updatedAt = :now, expiresAt = :expires" +
+                (outcome.state === "succeeded" ? ", reportVersion = :version" : ", #error = :error"),
+              ExpressionAttributeNames: {
+                "#state": "state",
+                ...(outcome.state === "failed" && { "#error": "error" }),
+              },
+              ExpressionAttributeValues: {
+                ":state": outcome.state,
+                ":progress": outcome.state === "succeeded" ? 1 : job.progress,
+                ":message": outcome.state === "succeeded" ? "Done" : "Failed",
+                ":now": now.toISOString(),
+                ":expires": Math.floor(now.getTime() / 1000) + retentionSeconds,
+                ...(outcome.state === "succeeded"
+                  ? { ":version": outcome.reportVersion }
+                  : { ":error": outcome.error }),
+              },
+            },
+          },
+        ],
+      }),
+    );
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.conversation(job.conversationId),
+          UpdateExpression: "REMOVE activeJobId, activeJobSince SET lastJobId = :id",
+          ConditionExpression: "activeJobId = :id",
+          ExpressionAttributeValues: { ":id": job.id },
+        }),
+      );
+    } catch (error) {
+      // A newer run took over a claim we held too long; it owns the conversation now.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createRng } from "../../bench/simulation.js";
+import {
+  type AdaptivePolicy,
+  floorReached,
+  pickAdaptiveBatch,
+  type RatedCandidate,
+} from "../../functions/domain/adaptive.js";
+import { pickBatch } from "../../functions/domain/distributor.js";
+import type { Histogram, Prior } from "../../functions/domain/statistics.js";
+
+const rated = (id: string, histogram: Histogram, exposure?: number): RatedCandidate => ({
+  id,
+  histogram,
+  exposure: exposure ?? histogram.reduce((s, x) => s + x, 0),
+  authorKey: `author-${id}`,
+});
+
+/*
+ * With m = 3, σ0² = 1, C = 5 and k = 1, worked by hand:
+ *   top     40 × 5 stars      score 4.778, 95% interval [4.57, 4.99]   exposure 40
+ *   border  10 × 4, 10 × 5    score 4.200, 95% interval [3.86, 4.54]   exposure 20
+ *   c0..c7  12 × 3 stars      score 3.000, 95% interval [2.74, 3.26]   exposure 12
+ * The top-1 boundary is (4.778 + 4.2) / 2 = 4.49: only "border" straddles it. Mean exposure 15.6.
+ */
+const prior: Prior = { mean: 3, variance: 1, strength: 5 };
+const field = (): RatedCandidate[] => [
+  rated("top", [0, 0, 0, 0, 40]),
+  rated("border", [0, 0, 0, 10, 10]),
+  ...Array.from({ length: 8 }, (_, i) => rated(`c${i}`, [0, 0, 12, 0, 0])),
+];
+const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5 };
+
+function pick(
+  candidates: RatedCandidate[],
+  options: {
+    size?: number;
+    seen?: string[];
+    seed?: number;
+    authorKey?: string;
+    policy?: Partial<AdaptivePolicy>;
+  },
+) {
+  return pickAdaptiveBatch({
+    candidates,
+    seen: new Set(options.seen ?? []),
+    authorKey: options.authorKey ?? "me",
+    size: options.size ?? 1,
+    random: createRng(options.seed ?? 1).next,
+    policy: { ...policy, ...options.policy },
+    prior,
+  }).map((c) => c.id);
+}
+
+describe("pickAdaptiveBatch", () => {
+  it("gives adaptive slots to a thought whose interval straddles the top-k boundary", () => {
+    for (let seed = 0; seed < 20; seed++) expect(pick(field(), { seed })).toEqual(["border"]);
+  });
+
+  it("fills the rest of the batch by least exposure", () => {
+    const batch = pick(field(), { size: 4, policy: { share: 0.5 } });
+    expect(batch).toContain("border");
+    expect(batch.filter((id) => id.startsWith("c"))).toHaveLength(3);
+  });
+
+  it("never gives a thought adaptively past cap × the mean exposure", () => {
+    // 1.2 × 15.6 = 18.7 < 21: "border" may no longer be given adaptively.
+    expect(pick(field(), { policy: { cap: 1.2 } })[0]).toMatch(/^c/);
+    // 1.35 × 15.6 = 21.06 ≥ 21: it may.
+    expect(pick(field(), { policy: { cap: 1.35 } })).toEqual(["border"]);
+  });
+
+  it("never offers own or seen thoughts adaptively", () => {
+    expect(pick(field(), { authorKey: "author-border" })[0]).toMatch(/^c/);
+    expect(pick(field(), { seen: ["border"] })[0]).toMatch(/^c/);
+  });
+
+  it("has no adaptive slots with a zero share or when everything is in the top k", () => {
+    expect(pick(field(), { policy: { share: 0 } })[0]).toMatch(/^c/);
+    expect(pick(field(), { policy: { topK: 10 } })[0]).toMatch(/^c/);
+  });
+
+  it("is exactly pickBatch while the floor is not reached", () => {
+    const absolute = [...field(), rated("new", [0, 0, 3, 0, 0])]; // 3 ratings < floor 5
+    const relative = [...field().slice(0, 9), rated("c8", [0, 0, 6, 0, 0])]; // 6 < 0.6 × mean 15
+    expect(floorReached(absolute, 5)).toBe(false);
+    expect(floorReached(relative, 5, 0.6)).toBe(false);
+    expect(floorReached(field(), 5, 0.6)).toBe(true);
+    for (const candidates of [absolute, relative]) {
+      for (let seed = 0; seed < 20; seed++) {
+        const expected = pickBatch({
+          candidates,
+          seen: new Set(),
+          authorKey: "me",
+          size: 3,
+          random: createRng(seed).next,
+        }).map((c) => c.id);
+        expect(pick(candidates, { size: 3, seed, policy: { relativeFloor: 0.6 } })).toEqual(expected);
+      }
+    }
+  });
+
+  it("holds its promises on any input", () => {
+    const histogram = fc.tuple(fc.nat(8), fc.nat(8), fc.nat(8), fc.nat(8), fc.nat(8));
+    const input = fc.record({
+      thoughts: fc.array(fc.record({ histogram, open: fc.nat(3), mine: fc.boolean(), seen: fc.boolean() }), {
+        maxLength: 30,
+      }),
+      size: fc.integer({ min: 0, max: 12 }),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+      cap: fc.double({ min: 1, max: 4, noNaN: true }),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(input, ({ thoughts, size, share, cap, seed }) => {
+        const candidates = thoughts.map((t, i) => ({
+          ...rated(`t${i}`, t.histogram as Histogram),
+          exposure: t.histogram.reduce((s, x) => s + x, 0) + t.open,
+          authorKey: t.mine ? "me" : `a${i}`,
+        }));
+        const seen = candidates.filter((_, i) => thoughts[i]!.seen).map((c) => c.id);
+        const picked = pickAdaptiveBatch({
+          candidates,
+          seen: new Set(seen),
+          authorKey: "me",
+          size,
+          random: createRng(seed).next,
+          policy: { topK: 3, floor: 1, relativeFloor: 0, share, cap },
+        });
+        const eligible = candidates.filter((c) => c.authorKey !== "me" && !seen.includes(c.id));
+        const ids = new Set(picked.map((c) => c.id));
+        expect(ids.size).toBe(Math.min(size, eligible.length));
+        for (const c of picked) expect(eligible).toContain(c);
+        // A thought picked over a less exposed one was picked adaptively, so the cap applied.
+        const meanExposure = candidates.reduce((s, c) => s + c.exposure, 0) / Math.max(1, candidates.length);
+        const leastLeft = Math.min(...eligible.filter((c) => !ids.has(c.id)).map((c) => c.exposure));
+        for (const c of picked) {
+          if (c.exposure > leastLeft) expect(c.exposure + 1).toBeLessThanOrEqual(cap * meanExposure);
+        }
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});

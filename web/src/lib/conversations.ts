@@ -1,0 +1,163 @@
+import type { ConversationState, ConversationView, Settings } from "./types";
+
+/** Lifecycle states in plain words. */
+export const stateLabels: Record<ConversationState, string> = {
+  draft: "Draft",
+  scheduled: "Scheduled",
+  sharing: "Sharing thoughts",
+  rating: "Rating",
+  closed: "Closed",
+  published: "Results published",
+  archived: "Archived",
+};
+
+/** One line on what each state means for participants. */
+export const stateExplanations: Record<ConversationState, string> = {
+  draft: "Only facilitators can see it while it is being prepared.",
+  scheduled: "It opens for sharing at its scheduled time.",
+  sharing: "Everyone invited can share thoughts and rate other people's thoughts.",
+  rating: "Sharing has ended; everyone invited can still rate thoughts.",
+  closed: "No more input. Leadership is reviewing the results.",
+  published: "The results and leadership's responses are published.",
+  archived: "This conversation is archived.",
+};
+
+/** The button that moves a conversation into each state. */
+export const transitionLabels: Record<ConversationState, string> = {
+  draft: "Back to draft",
+  scheduled: "Schedule",
+  sharing: "Open for sharing",
+  rating: "Move to rating",
+  closed: "Close",
+  published: "Publish results",
+  archived: "Archive",
+};
+
+/** Moves that cannot be undone ask for confirmation first. */
+export const irreversible = (to: ConversationState) => to !== "draft" && to !== "scheduled";
+
+export const confirmations: Partial<Record<ConversationState, string>> = {
+  sharing: "Everyone invited can see it and share thoughts. Audience, schedule and settings are then fixed.",
+  rating: "Nobody can share new thoughts after this; rating stays open.",
+  closed: "Nobody can share or rate after this. The results are computed for leadership.",
+  published: "Everyone invited will see the results and leadership's responses.",
+  archived: "The conversation is put away. Nobody can change it afterwards.",
+};
+
+/** The lifecycle shown as a stepper (archived is off the main path). */
+export const lifecycleSteps: readonly ConversationState[] = [
+  "draft",
+  "scheduled",
+  "sharing",
+  "rating",
+  "closed",
+  "published",
+];
+
+export const isOpen = (state: ConversationState) => state === "sharing" || state === "rating";
+
+export interface Ask {
+  readonly text: string;
+  readonly done: boolean;
+}
+
+/** What is asked of the signed-in person in a conversation, in plain words. */
+export function askOf(c: Pick<ConversationView, "state" | "me">): Ask {
+  const left = Math.max(0, c.me.ratingTarget - c.me.rated);
+  const rateMore = `Rate ${left} more ${left === 1 ? "thought" : "thoughts"}`;
+  switch (c.state) {
+    case "sharing":
+      if (c.me.thoughts === 0) return { text: "Share your thoughts", done: false };
+      return left > 0 ? { text: rateMore, done: false } : { text: "Thanks — you are done", done: true };
+    case "rating":
+      return left > 0 ? { text: rateMore, done: false } : { text: "Thanks — you are done", done: true };
+    case "closed":
+      return { text: "Closed — thank you for taking part", done: true };
+    case "published":
+      return { text: "The results are published", done: true };
+    case "archived":
+      return { text: "Archived", done: true };
+    default:
+      return { text: "Not open yet", done: false };
+  }
+}
+
+/** Mirrors `audienceIncludes` in functions/domain/conversation.ts (that module pulls in zod). */
+export function audienceIncludes(audience: ConversationView["audience"], attributes: Record<string, string>) {
+  if (audience.kind === "everyone") return true;
+  return Object.entries(audience.segments).every(([name, values]) => {
+    const value = attributes[name];
+    return value !== undefined && values.includes(value);
+  });
+}
+
+export function describeAudience(audience: ConversationView["audience"]): string {
+  if (audience.kind === "everyone") return "Everyone";
+  return Object.entries(audience.segments)
+    .map(([name, values]) => `${attributeLabel(name)}: ${values.join(", ")}`)
+    .join("; ");
+}
+
+const attributeLabels: Record<string, string> = {
+  department: "Department",
+  location: "Location",
+  tenureBand: "Tenure",
+  level: "Level",
+};
+
+export function attributeLabel(name: string): string {
+  return (
+    attributeLabels[name] ?? name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase())
+  );
+}
+
+/**
+ * The settings a facilitator sees, with the API's defaults and limits (settingsSchema in
+ * functions/domain/conversation.ts; that module pulls in zod, so the numbers are repeated here).
+ */
+export const settingFields = {
+  thoughtMaxLength: {
+    label: "Thought length",
+    hint: "Most characters in one thought.",
+    min: 50,
+    max: 2000,
+    default: 600,
+  },
+  maxThoughtsPerPerson: {
+    label: "Thoughts per person",
+    hint: "Most thoughts one person can share.",
+    min: 1,
+    max: 50,
+    default: 10,
+  },
+  ratingTarget: {
+    label: "Rating target",
+    hint: "Ratings asked of each person.",
+    min: 1,
+    max: 200,
+    default: 20,
+  },
+  anonymityThreshold: {
+    label: "Anonymity threshold",
+    hint: "Fewest people in a group that results are shown for.",
+    min: 3,
+    max: 50,
+    default: 5,
+  },
+} as const satisfies Partial<
+  Record<keyof Settings, { label: string; hint: string; min: number; max: number; default: number }>
+>;
+
+export type NumericSetting = keyof typeof settingFields;
+export const defaultModeration: Settings["moderation"] = "post";
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** A day ("2026-05-04", as thoughts carry it) or an instant, shown as a local date. */
+export function formatDay(value: string): string {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(value);
+  return dayFormat.format(date);
+}
+export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));

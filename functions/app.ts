@@ -5,12 +5,17 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth/verify.js";
 import { DomainError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from "./errors.js";
+import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { conversationRoutes } from "./routes/conversations.js";
+import { cycleRoutes } from "./routes/cycles.js";
 import { directoryRoutes } from "./routes/directory.js";
+import { meRoutes } from "./routes/me.js";
+import { moderationRoutes } from "./routes/moderation.js";
 import { createRouter } from "./routes/http.js";
 import { ratingRoutes } from "./routes/ratings.js";
 import { reportRoutes } from "./routes/reports.js";
+import { responseRoutes } from "./routes/responses.js";
 import { thoughtRoutes } from "./routes/thoughts.js";
 import { type AppDeps, createServices, type Services } from "./services.js";
 
@@ -76,11 +81,16 @@ export function createApp(deps: AppDeps | Services) {
 
   const routes = api
     .route("/", authRoutes(s))
+    .route("/", meRoutes(s))
+    .route("/", moderationRoutes(s))
     .route("/conversations", conversationRoutes(s))
     .route("/conversations", thoughtRoutes(s))
     .route("/conversations", ratingRoutes(s))
     .route("/directory", directoryRoutes(s))
-    .route("/", reportRoutes(s));
+    .route("/", reportRoutes(s))
+    .route("/", responseRoutes(s))
+    .route("/cycles", cycleRoutes(s))
+    .route("/", adminRoutes(s));
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,13 +1,20 @@
 import type { LocalIssuer } from "./auth/local-issuer.js";
 import type { VerifierOptions } from "./auth/verify.js";
 import type { Logger } from "./lib/logger.js";
+import { AuditRepository } from "./repositories/audit.js";
 import { ConversationRepository } from "./repositories/conversations.js";
+import { CycleRepository, ThemeResponseRepository } from "./repositories/cycles.js";
 import type { Db } from "./repositories/db.js";
+import { MemoryMailer, type Mailer } from "./notify/mailer.js";
+import type { MailContext } from "./notify/templates.js";
 import { DirectoryRepository } from "./repositories/directory.js";
+import { DueRepository } from "./repositories/due.js";
+import { ModerationRepository } from "./repositories/moderation.js";
 import { JobRepository } from "./repositories/jobs.js";
 import { ParticipationRepository } from "./repositories/participation.js";
 import { RatingRepository } from "./repositories/ratings.js";
 import { ReportRepository } from "./repositories/reports.js";
+import { SettingsRepository } from "./repositories/settings.js";
 import { ThoughtRepository } from "./repositories/thoughts.js";
 import { InProcessQueue, type JobQueue } from "./workers/queue.js";
 import { runThemeJob, type ThemeEngine } from "./workers/theme-run.js";
@@ -26,6 +33,10 @@ export interface AppDeps {
   readonly themeEngine: ThemeEngine;
   /** Where theme runs go; an in-process queue running the same worker when omitted. */
   readonly queue?: JobQueue;
+  /** Outgoing mail: SES in AWS, files in the data folder locally, memory in tests. */
+  readonly mailer?: Mailer;
+  /** The web app's address, for links in messages. */
+  readonly appUrl?: string;
 }
 
 export interface Services extends AppDeps {
@@ -37,6 +48,14 @@ export interface Services extends AppDeps {
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
   readonly queue: JobQueue;
+  readonly due: DueRepository;
+  readonly moderation: ModerationRepository;
+  readonly cycles: CycleRepository;
+  readonly themeResponses: ThemeResponseRepository;
+  readonly settings: SettingsRepository;
+  /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
+  readonly audit: AuditRepository;
+  readonly mail: MailContext & { readonly mailer: Mailer };
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -50,6 +69,17 @@ export function createServices(deps: AppDeps): Services {
     jobs: new JobRepository(deps.db),
     reports: new ReportRepository(deps.db),
     queue: deps.queue ?? new InProcessQueue((message) => runThemeJob(services, message), deps.logger),
+    due: new DueRepository(deps.db),
+    moderation: new ModerationRepository(deps.db),
+    cycles: new CycleRepository(deps.db),
+    themeResponses: new ThemeResponseRepository(deps.db),
+    settings: new SettingsRepository(deps.db),
+    audit: new AuditRepository(deps.db),
+    mail: {
+      mailer: deps.mailer ?? new MemoryMailer(),
+      appUrl: deps.appUrl ?? "http://localhost:3000",
+      organisation: "Your organisation",
+    },
   };
   return services;
 }

@@ -37,6 +37,22 @@ export const keys = {
   personByEmail: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: "USER" }),
   idempotency: (recordKey: string) => ({ pk: `IDEM#${recordKey}`, sk: "IDEM" }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" }),
+  /** Scheduler work: timed transitions and reminders (T) and queued notices (N). */
+  due: (conversationId: string, kind: "T" | "N", event: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `DUE#${kind}#${event}`,
+  }),
+  review: (conversationId: string, thoughtId: string) => ({ pk: `CONV#${conversationId}`, sk: `REVIEW#${thoughtId}` }),
+  /** One flag per person per thought, keyed by the flagger's pseudonym (never the person). */
+  flag: (conversationId: string, thoughtId: string, flaggerKey: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `FLAG#${thoughtId}#${flaggerKey}`,
+  }),
+  moderationLog: (conversationId: string, at: string, id: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `MODLOG#${at}#${id}`,
+  }),
+  sent: (conversationId: string, action: string) => ({ pk: `CONV#${conversationId}`, sk: `SENT#${action}` }),
   /** A report version's items share a prefix: head, ranked-thought pages, segment views. */
   reportPrefix: (version: number) => `REPORT#v${String(version).padStart(6, "0")}#`,
   reportItem: (conversationId: string, version: number, part: string) => ({
@@ -44,6 +60,16 @@ export const keys = {
     sk: `REPORT#v${String(version).padStart(6, "0")}#${part}`,
   }),
   themeEdits: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-EDITS" }),
+  /** Leadership's responses to a conversation's themes: one item, one attribute per theme. */
+  themeResponses: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-RESPONSES" }),
+  cycle: (id: string) => ({ pk: `CYCLE#${id}`, sk: "META" }),
+  cycleList: (createdAt: string, id: string) => ({ gsi1pk: "CYCLES", gsi1sk: `${createdAt}#${id}` }),
+  /** Leaders' edits to a cycle's computed theme links. */
+  cycleLinks: (id: string) => ({ pk: `CYCLE#${id}`, sk: "LINKS" }),
+  organisationSettings: () => ({ pk: "SETTINGS", sk: "ORGANISATION" }),
+  /** The audit log is one partition, newest last: admin actions are few. */
+  auditPartition: "AUDIT",
+  auditEntry: (at: string, id: string) => ({ pk: "AUDIT", sk: `${at}#${id}` }),
 } as const;
 
 /** Counter items are sharded so concurrent writers rarely touch the same item in a transaction. */

@@ -34,3 +34,13 @@ export function idempotencyRecordKey(
 ): string {
   return hmac(secret, "idempotency", scope, userId, clientKey);
 }
+
+/** A moderator's pseudonym in one conversation: the log shows decisions were one person's, not whose. */
+export function moderatorKey(secret: string, conversationId: string, userId: string): string {
+  return hmac(secret, "moderator", conversationId, userId);
+}
+
+/** A flagger's pseudonym: one flag per person per thought, without naming the person. */
+export function flaggerKey(secret: string, conversationId: string, userId: string): string {
+  return hmac(secret, "flagger", conversationId, userId);
+}

@@ -11,6 +11,8 @@ export const personSchema = z.object({
   /** Directory attributes used for audiences and report segments: department, location, tenure… */
   attributes: z.record(z.string(), z.string()),
   active: z.boolean(),
+  /** The person turned off email (invitations, reminders, notices). */
+  emailOptOut: z.boolean().optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 

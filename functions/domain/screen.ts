@@ -3,19 +3,29 @@
  * thought that seems to name people is flagged for moderation. Pure so the web app can warn the
  * author before submitting with exactly the rules the server applies.
  */
-export type ScreenWarning = "email" | "phone" | "name";
+export type ScreenWarning = "email" | "phone" | "name" | "language";
 
 export interface ScreenResult {
   /** The text with emails and phone numbers replaced by placeholders. */
   readonly text: string;
   readonly warnings: readonly ScreenWarning[];
-  /** True when a person seems to be named: the thought goes to the moderation queue. */
+  /** True when a person seems to be named or the language is abusive: a moderator reviews it. */
   readonly needsReview: boolean;
 }
 
 const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // Runs of digits with the separators people put in phone numbers; filtered by digit count below.
 const phonePattern = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,}\d(?![\p{L}\p{N}])/gu;
+/**
+ * Offline screening word list: abusive words that put a thought in front of a moderator (it is
+ * still shared in post-moderation mode). Short on purpose; the OpenAI moderation endpoint, when
+ * configured, catches what a list cannot.
+ */
+const abusiveWords = new Set(
+  "idiot idiots moron morons stupid dumbass jerk jerks asshole assholes bastard bastards bitch crap shit shitty fuck fucking fucked incompetent useless clowns".split(
+    " ",
+  ),
+);
 const yearRange = /^\d{4}\s*[-–]\s*\d{4}$/;
 const mentionPattern = /(?<![\p{L}\p{N}])@[\p{L}][\p{L}\p{N}._-]{1,}/u;
 
@@ -76,7 +86,12 @@ export function screenThought(input: string): ScreenResult {
   });
   const named = namesSomeone(text);
   if (named) warnings.add("name");
-  return { text, warnings: [...warnings], needsReview: named };
+  const abusive = text
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .some((word) => abusiveWords.has(word));
+  if (abusive) warnings.add("language");
+  return { text, warnings: [...warnings], needsReview: named || abusive };
 }
 
 /** Used by the share box so people see why their text will change before they submit. */
@@ -84,6 +99,7 @@ export const warningMessages: Record<ScreenWarning, string> = {
   email: "Email addresses are removed before your thought is saved.",
   phone: "Phone numbers are removed before your thought is saved.",
   name: "It looks like you name someone. Thoughts are about ideas, not people: a moderator will review this one.",
+  language: "Some words may read as hurtful. A moderator will review this thought; consider rephrasing.",
 };
 
 /** Collapse runs of blank lines and trim, so length limits count what people see. */

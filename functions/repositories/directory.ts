@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "../db/errors.js";
 import { keys } from "../db/keys.js";
 import { type Person, personSchema } from "../domain/person.js";
 import { NotFoundError } from "../errors.js";
@@ -51,6 +52,25 @@ export class DirectoryRepository {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return people;
+  }
+
+  async setEmailOptOut(id: string, emailOptOut: boolean): Promise<Person> {
+    try {
+      const { Attributes } = await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.person(id),
+          UpdateExpression: "SET emailOptOut = :optOut",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":optOut": emailOptOut },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return personSchema.parse(withoutKeys(Attributes ?? {}));
+    } catch (error) {
+      if (isConditionFailure(error)) throw new NotFoundError("No person has this id.");
+      throw error;
+    }
   }
 
   /** Writes people in batches of 25 (the BatchWriteItem limit), retrying what DynamoDB hands back. */

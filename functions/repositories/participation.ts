@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions, withConflictRetry } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
 import { counterIncrement } from "./counters.js";
@@ -29,6 +29,25 @@ export class ParticipationRepository {
       }),
     );
     return Item ? toParticipation(Item) : undefined;
+  }
+
+  /** Everyone who joined, page by page: for reminders and participation rates (a job, not a request). */
+  async all(conversationId: string): Promise<Participation[]> {
+    const found: Participation[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.conversation(conversationId).pk, ":prefix": "PART#" },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      found.push(...(page.Items ?? []).map(toParticipation));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return found;
   }
 
   /**

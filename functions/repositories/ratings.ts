@@ -1,12 +1,13 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { cancelledConditions, withConflictRetry } from "../db/errors.js";
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
 import { type Candidate, pickBatch } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
 import { counterIncrement } from "./counters.js";
 import type { Db } from "./db.js";
 
-export type AssignmentStatus = "assigned" | "rated" | "skipped";
+/** `withdrawn`: the thought was hidden by a moderator after it was assigned. */
+export type AssignmentStatus = "assigned" | "rated" | "skipped" | "withdrawn";
 
 export interface Assignment {
   readonly thoughtId: string;
@@ -166,6 +167,7 @@ export class RatingRepository {
           ? { thoughtId, status: "skipped" }
           : { thoughtId, status: "rated", stars: verdict.stars };
       if (current.status === next.status && current.stars === next.stars) return current;
+      if (current.status === "withdrawn") throw new NotFoundError("This thought was withdrawn by a moderator.");
       if (current.status === "rated" && next.status === "skipped") {
         throw new ConflictError("You already rated this thought; change the stars instead of skipping it.");
       }
@@ -184,7 +186,30 @@ export class RatingRepository {
     throw new ServiceUnavailableError("Too many simultaneous changes to this rating. Please try again.");
   }
 
-  private async currentAssignment(rater: Rater, thoughtId: string): Promise<Assignment> {
+  /** Frees an open assignment whose thought a moderator hid, so it stops taking a batch slot. */
+  async withdraw(rater: Rater, thoughtId: string): Promise<void> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.assignment(rater.conversationId, rater.raterKey, thoughtId),
+          UpdateExpression: "SET #st = :withdrawn",
+          ConditionExpression: "#st = :assigned",
+          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeValues: { ":withdrawn": "withdrawn", ":assigned": "assigned" },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The rater's assignment for a thought; 404 when it was never given to them. */
+  async find(rater: Pick<Rater, "conversationId" | "raterKey">, thoughtId: string): Promise<Assignment> {
+    return this.currentAssignment(rater, thoughtId);
+  }
+
+  private async currentAssignment(rater: Pick<Rater, "conversationId" | "raterKey">, thoughtId: string): Promise<Assignment> {
     const { Item } = await this.db.doc.send(
       new GetCommand({
         TableName: this.db.tableName,
@@ -289,6 +314,8 @@ function contribution(a: Assignment): Contribution {
       return { exposure: 1, ratings: 1, sum: a.stars ?? 0, skips: 0 };
     case "skipped":
       return { exposure: 0, ratings: 0, sum: 0, skips: 1 };
+    case "withdrawn":
+      return { exposure: 0, ratings: 0, sum: 0, skips: 0 };
   }
 }
 

@@ -107,6 +107,10 @@ export class ThoughtRepository {
                   ExpressionAttributeValues: { ":sharing": "sharing" },
                 },
               },
+              // Last, so the positions above stay what the error handling below reads.
+              ...(input.needsReview || !visible
+                ? [{ Put: { TableName: table, Item: reviewItem(input.conversationId, id, input.needsReview ? ["screening"] : []) } }]
+                : []),
             ],
           }),
         ),
@@ -190,6 +194,11 @@ export class ThoughtRepository {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
   }
+}
+
+/** A moderation-queue entry: it exists while a thought waits for a moderator's decision. */
+export function reviewItem(conversationId: string, thoughtId: string, reasons: string[]) {
+  return { ...keys.review(conversationId, thoughtId), thoughtId, reasons, flags: 0 };
 }
 
 export function toThought(item: Record<string, unknown>): Thought {

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { can, personSchema } from "../domain/person.js";
+import { personSchema } from "../domain/person.js";
 import { NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
-import { createRouter, json, problems, protectedRoute, publicRoute } from "./http.js";
+import { createRouter, json, problems, publicRoute } from "./http.js";
 
 const loginRoute = publicRoute({
   method: "post",
@@ -32,13 +32,6 @@ const peopleRoute = publicRoute({
   },
 });
 
-const meRoute = protectedRoute(can.participate, {
-  method: "get",
-  path: "/me",
-  summary: "The signed-in person",
-  responses: { 200: json(personSchema, "Me"), ...problems(404) },
-});
-
 /**
  * The dev sign-in exists only when a local issuer is injected (the embedded default). In AWS the
  * routes answer 404, exactly like a route that does not exist.
@@ -62,6 +55,5 @@ export function authRoutes(s: Services) {
         .sort((a, b) => a.name.localeCompare(b.name))
         .map(({ email, name, role, attributes }) => ({ email, name, role, attributes }));
       return c.json({ people }, 200);
-    })
-    .openapi(meRoute, async (c) => c.json(await s.directory.get(c.get("caller").userId), 200));
+    });
 }

@@ -12,10 +12,13 @@ import {
 import { allowedTransitions } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { ConflictError } from "../errors.js";
+import { carryLoopForward } from "../report/loop-context.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
+import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
+import { transitionConversation } from "../workflows/transition.js";
 import { isFacilitator, loadForParticipant } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
 
@@ -122,7 +125,8 @@ export function conversationRoutes(s: Services) {
       const { "idempotency-key": clientKey } = c.req.valid("header");
       const recordKey = idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, "conversation");
       const created = await s.conversations.createOnce(
-        body,
+        // The admin's defaults fill what the facilitator left out (the hash stays the request's).
+        { ...body, settings: await s.settings.forNewConversation(body.settings) },
         await invitedBy(body.audience ?? { kind: "everyone" }),
         { recordKey, requestHash: requestHash(body) },
       );
@@ -161,30 +165,15 @@ export function conversationRoutes(s: Services) {
       const invited = patch.audience ? await invitedBy(patch.audience) : undefined;
       const updated = await s.conversations.update(id, patch, invited);
       const current = await s.conversations.get(id);
+      if (patch.schedule !== undefined) await s.due.replaceSchedule(id, scheduleEvents(current));
       return c.json(await view({ ...updated, invited: current.invited }, caller), 200);
     })
     .openapi(transitionRoute, async (c) => {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
       const { to } = c.req.valid("json");
-      const current = await s.conversations.get(id);
-      if (
-        to === "published" &&
-        (!current.reportVersion || current.approvedReportVersion !== current.reportVersion)
-      ) {
-        throw new ConflictError(
-          "A leader must review and approve the newest report before results are published.",
-        );
-      }
-      // Opening counts who is invited now: the directory may have changed since the draft.
-      const invited = to === "sharing" ? await invitedBy(current.audience) : current.invited;
-      const moved = await s.conversations.transition(id, to, current.state, { invited });
-      s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
-      if (to === "closed") {
-        // Closing computes the report at once, so leaders find it ready.
-        const { job, created } = await s.jobs.startThemeRun(id);
-        if (created) await s.queue.enqueue({ jobId: job.id, conversationId: id });
-      }
-      return c.json(await view({ ...moved, invited }, caller), 200);
+      const moved = await transitionConversation(s, id, to);
+      if (to === "published") await carryLoopForward(s, id);
+      return c.json(await view(moved, caller), 200);
     });
 }

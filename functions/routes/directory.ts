@@ -54,7 +54,8 @@ export function directoryRoutes(s: Services) {
           created++;
           return [person];
         }
-        const after = { ...person, id: before.id };
+        // The import owns directory fields; a person's own email preference survives it.
+        const after = { ...person, id: before.id, emailOptOut: before.emailOptOut };
         if (samePerson(before, after)) {
           unchanged++;
           return [];

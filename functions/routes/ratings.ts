@@ -43,7 +43,7 @@ const rateRoute = protectedRoute(can.participate, {
     200: json(
       z.object({
         thoughtId: z.string(),
-        status: z.enum(["assigned", "rated", "skipped"]),
+        status: z.enum(["assigned", "rated", "skipped", "withdrawn"]),
         stars: z.int().optional(),
       }),
       "Recorded",
@@ -69,10 +69,15 @@ export function ratingRoutes(s: Services) {
         size,
       );
       const texts = await s.thoughts.getMany(id, thoughtIds);
+      const rater = { conversationId: id, userId: caller.userId, attributes: joined.attributes, ...keysOf };
       const thoughts = thoughtIds.flatMap((thoughtId) => {
         const thought = texts.get(thoughtId);
         return thought && thought.status === "visible" ? [{ id: thoughtId, text: thought.text }] : [];
       });
+      // Assignments of thoughts hidden since are withdrawn, so the next batch fills their slots.
+      await Promise.all(
+        thoughtIds.filter((t) => texts.get(t)?.status !== "visible").map((t) => s.ratings.withdraw(rater, t)),
+      );
       return c.json({ thoughts, rated, target: conversation.settings.ratingTarget }, 200);
     })
     .openapi(rateRoute, async (c) => {

@@ -19,7 +19,7 @@ const myThoughtSchema = z.object({
 
 const shareResultSchema = myThoughtSchema.extend({
   /** What the server changed or flagged, so the author sees it. */
-  warnings: z.array(z.enum(["email", "phone", "name"])),
+  warnings: z.array(z.enum(["email", "phone", "name", "language"])),
 });
 
 const shareRoute = protectedRoute(can.participate, {

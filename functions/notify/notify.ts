@@ -1,0 +1,67 @@
+import { audienceIncludes, type Conversation } from "../domain/conversation.js";
+import type { Person } from "../domain/person.js";
+import type { Services } from "../services.js";
+import type { MailMessage } from "./mailer.js";
+import { invitation, publishedNotice, ratingReminder, shareReminder } from "./templates.js";
+
+/** Active people in the conversation's audience who have not opted out of email. */
+async function recipients(s: Services, conversation: Conversation): Promise<Person[]> {
+  return (await s.directory.all()).filter(
+    (p) => p.active && !p.emailOptOut && audienceIncludes(conversation.audience, p.attributes),
+  );
+}
+
+async function sendAll(s: Services, messages: readonly MailMessage[]): Promise<number> {
+  // A few at a time: SES has a send rate, and one failure must not stop the rest.
+  let sent = 0;
+  for (let i = 0; i < messages.length; i += 10) {
+    const results = await Promise.allSettled(messages.slice(i, i + 10).map((m) => s.mail.mailer.send(m)));
+    sent += results.filter((r) => r.status === "fulfilled").length;
+    for (const r of results) {
+      if (r.status === "rejected") s.logger.warn("mail failed", { error: (r.reason as Error).name });
+    }
+  }
+  return sent;
+}
+
+export async function sendInvitations(s: Services, conversation: Conversation): Promise<number> {
+  const people = await recipients(s, conversation);
+  return sendAll(
+    s,
+    people.map((p) => invitation(s.mail, conversation, p.email)),
+  );
+}
+
+export async function sendPublishedNotices(s: Services, conversation: Conversation): Promise<number> {
+  const people = await recipients(s, conversation);
+  return sendAll(
+    s,
+    people.map((p) => publishedNotice(s.mail, conversation, p.email)),
+  );
+}
+
+/**
+ * Reminders go only to people who still have something to do: no thought yet (while sharing),
+ * or fewer ratings than the target. They are chosen from participation counts, never content.
+ */
+export async function sendReminders(
+  s: Services,
+  conversation: Conversation,
+  kind: "share" | "rate",
+): Promise<number> {
+  const [people, participation] = await Promise.all([
+    recipients(s, conversation),
+    s.participation.all(conversation.id),
+  ]);
+  const progress = new Map(participation.map((p) => [p.userId, p]));
+  const messages = people.flatMap((person) => {
+    const mine = progress.get(person.id);
+    if (kind === "share")
+      return (mine?.thoughtCount ?? 0) === 0 ? [shareReminder(s.mail, conversation, person.email)] : [];
+    const rated = mine?.ratingCount ?? 0;
+    return rated < conversation.settings.ratingTarget
+      ? [ratingReminder(s.mail, conversation, person.email, rated)]
+      : [];
+  });
+  return sendAll(s, messages);
+}

@@ -1,0 +1,25 @@
+import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import type { Mailer, MailMessage } from "./mailer.js";
+
+/** AWS: mail goes out through SES from the stack's verified sender. */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly from: string,
+  ) {}
+
+  async send(message: MailMessage): Promise<void> {
+    await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: [message.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: "UTF-8" },
+            Body: { Text: { Data: message.text, Charset: "UTF-8" } },
+          },
+        },
+      }),
+    );
+  }
+}

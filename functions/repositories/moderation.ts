@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions } from "../db/errors.js";
+import { keys } from "../db/keys.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import type { Db } from "./db.js";
+
+export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
+export type FlagReason = (typeof flagReasons)[number];
+export type ModerationAction = "hide" | "restore" | "keep";
+
+export interface ReviewEntry {
+  readonly thoughtId: string;
+  readonly reasons: string[];
+  readonly flags: number;
+  readonly state: "open" | "hidden";
+}
+
+export interface ModerationLogEntry {
+  readonly at: string;
+  readonly thoughtId: string;
+  readonly action: ModerationAction;
+  /** A per-conversation pseudonym of the moderator and their role: accountable, not identifying. */
+  readonly moderatorKey: string;
+  readonly role: string;
+}
+
+/**
+ * DESIGN §3 and issue "Strategy cycles" item 4: flags, the moderator queue and its log. Flags and
+ * log entries carry pseudonymous keys, so no record links a person to a thought.
+ */
+export class ModerationRepository {
+  constructor(private readonly db: Db) {}
+
+  /** One flag per person per thought; a repeated flag changes nothing. */
+  async flag(
+    conversationId: string,
+    thoughtId: string,
+    flaggerKey: string,
+    reason: FlagReason,
+  ): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.db.tableName,
+                Item: { ...keys.flag(conversationId, thoughtId, flaggerKey), reason },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.review(conversationId, thoughtId),
+                UpdateExpression:
+                  "SET thoughtId = :id, reasons = list_append(if_not_exists(reasons, :none), :reason), #st = if_not_exists(#st, :open) ADD flags :one",
+                ExpressionAttributeNames: { "#st": "state" },
+                ExpressionAttributeValues: {
+                  ":id": thoughtId,
+                  ":none": [],
+                  ":reason": [reason],
+                  ":open": "open",
+                  ":one": 1,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancelledConditions(error)?.includes(0)) return false;
+      throw error;
+    }
+  }
+
+  async queue(conversationId: string, state: "open" | "hidden"): Promise<ReviewEntry[]> {
+    const { Items = [] } = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        FilterExpression: "attribute_not_exists(#st) OR #st = :state",
+        ExpressionAttributeNames: { "#st": "state" },
+        ExpressionAttributeValues: {
+          ":pk": keys.conversation(conversationId).pk,
+          ":prefix": "REVIEW#",
+          ":state": state,
+        },
+        Limit: 200,
+      }),
+    );
+    return Items.filter((i) => (i.state ?? "open") === state).map((i) => ({
+      thoughtId: String(i.thoughtId),
+      reasons: [...new Set((i.reasons ?? []) as string[])],
+      flags: Number(i.flags ?? 0),
+      state: (i.state ?? "open") as "open" | "hidden",
+    }));
+  }
+
+  /**
+   * Hide takes a thought out of rating batches (it leaves the exposure index) and reports; restore
+   * and keep put it back. The decision, the queue entry and the log line are one transaction.
+   */
+  async decide(
+    conversationId: string,
+    thoughtId: string,
+    action: ModerationAction,
+    moderator: { key: string; role: string },
+  ): Promise<void> {
+    const at = new Date().toISOString();
+    const thoughtUpdate =
+      action === "hide"
+        ? { UpdateExpression: "SET #st = :hidden REMOVE expPk", values: { ":hidden": "hidden" } }
+        : {
+            UpdateExpression: "SET #st = :visible, expPk = :exp, needsReview = :no",
+            values: { ":visible": "visible", ":exp": `CONV#${conversationId}`, ":no": false },
+          };
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.thought(conversationId, thoughtId),
+                UpdateExpression: thoughtUpdate.UpdateExpression,
+                ConditionExpression: "attribute_exists(pk)",
+                ExpressionAttributeNames: { "#st": "status" },
+                ExpressionAttributeValues: thoughtUpdate.values,
+              },
+            },
+            action === "hide"
+              ? {
+                  Update: {
+                    TableName: this.db.tableName,
+                    Key: keys.review(conversationId, thoughtId),
+                    UpdateExpression:
+                      "SET thoughtId = :id, #st = :hidden, reasons = if_not_exists(reasons, :none)",
+                    ExpressionAttributeNames: { "#st": "state" },
+                    ExpressionAttributeValues: { ":id": thoughtId, ":hidden": "hidden", ":none": [] },
+                  },
+                }
+              : { Delete: { TableName: this.db.tableName, Key: keys.review(conversationId, thoughtId) } },
+            {
+              Put: {
+                TableName: this.db.tableName,
+                Item: {
+                  ...keys.moderationLog(conversationId, at, randomUUID()),
+                  at,
+                  thoughtId,
+                  action,
+                  moderatorKey: moderator.key,
+                  role: moderator.role,
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (cancelledConditions(error)?.includes(0)) throw new NotFoundError("No thought has this id.");
+      if (cancelledConditions(error))
+        throw new ConflictError("The thought changed meanwhile; reload the queue.");
+      throw error;
+    }
+  }
+
+  async log(conversationId: string): Promise<ModerationLogEntry[]> {
+    const { Items = [] } = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.conversation(conversationId).pk, ":prefix": "MODLOG#" },
+        ScanIndexForward: false,
+        Limit: 100,
+      }),
+    );
+    return Items.map((i) => ({
+      at: String(i.at),
+      thoughtId: String(i.thoughtId),
+      action: i.action as ModerationAction,
+      moderatorKey: String(i.moderatorKey),
+      role: String(i.role),
+    }));
+  }
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/notify.js";
+import type { DueItem } from "../repositories/due.js";
+import type { Services } from "../services.js";
+import { transitionConversation } from "../workflows/transition.js";
+import { timedTransitions } from "./due.js";
+
+export interface SchedulerRun {
+  readonly transitions: number;
+  readonly reminders: number;
+  readonly notices: number;
+}
+
+/** A publish waiting for a leader's approval is looked at again this much later. */
+const publishRetryMs = 15 * 60 * 1000;
+
+/**
+ * DESIGN §1 and §6: run every minute (EventBridge in AWS, a timer on the embedded default). Finds
+ * what is due through the byDueAt index and applies it. Each item is claimed first, transitions
+ * are conditional on the state they expect, and reminders are marked sent once, so concurrent
+ * and repeated runs change nothing twice.
+ */
+export async function runScheduler(s: Services, now: Date): Promise<SchedulerRun> {
+  const runId = randomUUID();
+  const totals = { transitions: 0, reminders: 0, notices: 0 };
+  for await (const page of s.due.dueBy(now)) {
+    for (const item of page) {
+      if (!(await s.due.claim(item, runId, now))) continue;
+      try {
+        const outcome = await apply(s, item);
+        if (outcome === "postpone") {
+          await s.due.postpone(item, runId, new Date(now.getTime() + publishRetryMs));
+          continue;
+        }
+        totals[outcome.kind] += outcome.count;
+        await s.due.done(item, runId);
+      } catch (error) {
+        // Leave the claim to expire: the item is retried by a later run.
+        s.logger.error("scheduler item failed", {
+          conversationId: item.conversationId,
+          event: item.event,
+          error: (error as Error).name,
+        });
+      }
+    }
+  }
+  if (totals.transitions + totals.reminders + totals.notices > 0)
+    s.logger.info("scheduler run", { runId, ...totals });
+  return totals;
+}
+
+type Outcome = { kind: keyof SchedulerRun; count: number } | "postpone";
+
+async function apply(s: Services, item: DueItem): Promise<Outcome> {
+  let conversation: Awaited<ReturnType<Services["conversations"]["get"]>>;
+  try {
+    conversation = await s.conversations.get(item.conversationId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return { kind: "transitions", count: 0 };
+    throw error;
+  }
+  const timed = timedTransitions[item.event];
+  if (timed) {
+    if (conversation.state !== timed.from) return { kind: "transitions", count: 0 }; // moved by hand already
+    if (timed.to === "published" && conversation.approvedReportVersion !== conversation.reportVersion)
+      return "postpone";
+    try {
+      await transitionConversation(s, conversation.id, timed.to, { expected: timed.from });
+      return { kind: "transitions", count: 1 };
+    } catch (error) {
+      if (error instanceof ConflictError) return { kind: "transitions", count: 0 };
+      throw error;
+    }
+  }
+  switch (item.event) {
+    case "remind-share":
+    case "remind-rate": {
+      const stillOpen = conversation.state === (item.event === "remind-share" ? "sharing" : "rating");
+      if (!stillOpen || !(await s.due.once(conversation.id, item.event)))
+        return { kind: "reminders", count: 0 };
+      return {
+        kind: "reminders",
+        count: await sendReminders(s, conversation, item.event === "remind-share" ? "share" : "rate"),
+      };
+    }
+    case "notify-invite":
+      if (!(await s.due.once(conversation.id, item.event))) return { kind: "notices", count: 0 };
+      return { kind: "notices", count: await sendInvitations(s, conversation) };
+    case "notify-published":
+      if (!(await s.due.once(conversation.id, item.event))) return { kind: "notices", count: 0 };
+      return { kind: "notices", count: await sendPublishedNotices(s, conversation) };
+    default:
+      return { kind: "transitions", count: 0 };
+  }
+}

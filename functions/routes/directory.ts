@@ -11,6 +11,8 @@ const importReportSchema = z.object({
   created: z.int(),
   updated: z.int(),
   unchanged: z.int(),
+  /** People missing from the file who were deactivated (with deactivateMissing=true). */
+  deactivated: z.int(),
   attributes: z.array(z.string()),
 });
 
@@ -19,7 +21,11 @@ const importRoute = protectedRoute(can.administer, {
   path: "/import",
   summary: "Import people from CSV (email,name,role,<attributes…>); all rows or none",
   request: {
-    query: z.object({ dryRun: z.enum(["true", "false"]).optional() }),
+    query: z.object({
+      dryRun: z.enum(["true", "false"]).optional(),
+      /** The file is the whole directory: people not in it are deactivated (their history stays). */
+      deactivateMissing: z.enum(["true", "false"]).optional(),
+    }),
     body: { content: { "text/csv": { schema: z.string() } }, required: true },
   },
   responses: { 200: json(importReportSchema, "Imported (or checked, with dryRun)"), ...problems(413) },
@@ -62,8 +68,19 @@ export function directoryRoutes(s: Services) {
         }
         return [after];
       });
-      const dryRun = c.req.valid("query").dryRun === "true";
-      if (!dryRun) await s.directory.putMany(changed);
+      const query = c.req.valid("query");
+      const dryRun = query.dryRun === "true";
+      const inFile = new Set(parsed.people.map((p) => p.email));
+      const me = c.get("caller").userId;
+      // Deactivating keeps the person (their participation counts stay true) but stops sign-in
+      // and invitations. The admin importing is never deactivated by their own file.
+      const deactivate =
+        query.deactivateMissing === "true"
+          ? [...existing.values()]
+              .filter((p) => p.active && !inFile.has(p.email) && p.id !== me)
+              .map((p) => ({ ...p, active: false }))
+          : [];
+      if (!dryRun) await s.directory.putMany([...changed, ...deactivate]);
       return c.json(
         {
           dryRun,
@@ -71,6 +88,7 @@ export function directoryRoutes(s: Services) {
           created,
           updated: changed.length - created,
           unchanged,
+          deactivated: deactivate.length,
           attributes: parsed.attributeNames,
         },
         200,

@@ -80,3 +80,63 @@ describe("directory import", () => {
     expect(reply.status).toBe(403);
   });
 });
+
+describe("directory changes during a conversation", () => {
+  it("deactivates people missing from a full import, who can then no longer sign in", async () => {
+    const h2 = await createHarness();
+    const everyoneButZoe = (await h2.call("GET", "/api/directory", { as: "admin@example.com" })).body.people
+      .filter((p: { email: string }) => p.email !== "zoe.williams@example.com")
+      .map((p: { email: string; name: string; role: string; attributes: Record<string, string> }) =>
+        [p.email, `"${p.name}"`, p.role, p.attributes.department ?? ""].join(","),
+      );
+    const csv = ["email,name,role,department", ...everyoneButZoe].join("\n");
+    const reply = await h2.call("POST", "/api/directory/import?deactivateMissing=true", {
+      as: "admin@example.com",
+      body: csv,
+      headers: { "content-type": "text/csv" },
+    });
+    expect(reply.body.deactivated).toBe(1);
+    expect(
+      (await h2.call("POST", "/api/auth/dev/login", { body: { email: "zoe.williams@example.com" } })).status,
+    ).toBe(404);
+  });
+
+  it("keeps a person in the slice they joined with when their department changes (DESIGN §3.3)", async () => {
+    const h2 = await createHarness();
+    const id = await h2.openConversation("sharing");
+    const ben = "ben.fischer@example.com";
+    await h2.call("POST", `/api/conversations/${id}/thoughts`, {
+      as: ben,
+      body: { text: "Before the move." },
+      idempotent: true,
+    });
+    await h2.call("POST", `/api/conversations/${id}/thoughts`, {
+      as: "amara.okafor@example.com",
+      body: { text: "Another one." },
+      idempotent: true,
+    });
+    await h2.call("POST", "/api/directory/import", {
+      as: "admin@example.com",
+      body: `email,name,role,department,location,tenureBand\n${ben},Ben Fischer,employee,Sales,Berlin,3-5 years`,
+      headers: { "content-type": "text/csv" },
+    });
+    expect((await h2.call("GET", "/api/me", { as: ben })).body.attributes.department).toBe("Sales");
+    await h2.call("POST", `/api/conversations/${id}/thoughts`, {
+      as: ben,
+      body: { text: "After the move." },
+      idempotent: true,
+    });
+    const batch = await h2.call("GET", `/api/conversations/${id}/rating-batch`, { as: ben });
+    expect(batch.body.thoughts.length).toBeGreaterThan(0);
+    const items = await h2.scanAll();
+    const bens = items.filter((i) => String(i.sk).startsWith("THOUGHT#") && /move/.test(String(i.text)));
+    expect(bens.map((i) => (i.attributes as Record<string, string>).department)).toEqual([
+      "Engineering",
+      "Engineering",
+    ]);
+    const assignments = items.filter((i) => String(i.pk).startsWith("RATER#"));
+    expect(
+      assignments.every((i) => (i.attributes as Record<string, string>).department === "Engineering"),
+    ).toBe(true);
+  });
+});

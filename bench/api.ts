@@ -23,6 +23,7 @@ import { memoryLogger } from "../functions/lib/logger.js";
 import { freePort, startDynamoLocal } from "../functions/local/dynamo-local.js";
 import { starterDirectory } from "../functions/local/starter-directory.js";
 import { DirectoryRepository } from "../functions/repositories/directory.js";
+import { offlineThemeEngine } from "../functions/themes/select.js";
 import { coveredMs, instrument } from "./instrument.js";
 
 const table = (rows: Record<string, string | number>[]) => console.table(rows);
@@ -42,6 +43,7 @@ async function apiCosts() {
     authorKeySecret: randomUUID(),
     localIssuer: issuer,
     logger: memoryLogger(),
+    themeEngine: offlineThemeEngine,
   });
   const port = await freePort();
   const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });

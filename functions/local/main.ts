@@ -8,6 +8,7 @@ const env = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     GROUNDSWELL_DATA_DIR: z.string().min(1).default(".data"),
     HOST: z.string().default("127.0.0.1"),
+    SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   })
   .safeParse(process.env);
 
@@ -26,6 +27,7 @@ const server = await startLocalServer({
   port: env.data.PORT,
   dataDir: env.data.GROUNDSWELL_DATA_DIR,
   hostname: env.data.HOST,
+  schedulerIntervalSeconds: env.data.SCHEDULER_INTERVAL_SECONDS,
 });
 
 console.log(`
@@ -39,6 +41,9 @@ console.log(`
     leader@example.com       sees results
     admin@example.com        manages the directory
     anyone else              takes part as an employee
+
+  Mail is not sent: it is kept in ${env.data.GROUNDSWELL_DATA_DIR}/mail/ and shown on the Mailbox page.
+  Themes: ${process.env.OPENAI_API_KEY ? "OpenAI (OPENAI_API_KEY is set)" : "offline engine (set OPENAI_API_KEY to use OpenAI)"}.
 
   Press Ctrl-C to stop.
 `);

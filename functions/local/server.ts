@@ -9,7 +9,12 @@ import { createLocalIssuer } from "../auth/local-issuer.js";
 import { createDocumentClient } from "../db/client.js";
 import { ensureTable } from "../db/create-table.js";
 import { jsonLogger, type Logger } from "../lib/logger.js";
+import { FileMailer } from "../notify/mailer.js";
 import { DirectoryRepository } from "../repositories/directory.js";
+import { runScheduler } from "../scheduler/run.js";
+import { createServices, type Services } from "../services.js";
+import { selectThemeEngine } from "../themes/select.js";
+import type { InProcessQueue } from "../workers/queue.js";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { starterDirectory } from "./starter-directory.js";
@@ -23,6 +28,8 @@ export interface LocalOptions {
   readonly logger?: Logger;
   /** Bind address; loopback by default so a laptop does not expose the demo to its network. */
   readonly hostname?: string;
+  /** How often the scheduler looks for due transitions and notices; 0 turns it off (tests). */
+  readonly schedulerIntervalSeconds?: number;
 }
 
 export interface LocalServer {
@@ -30,6 +37,7 @@ export interface LocalServer {
   readonly dynamoEndpoint: string;
   readonly tableName: string;
   readonly seeded: boolean;
+  readonly services: Services;
   stop(): Promise<void>;
 }
 
@@ -55,13 +63,26 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
     const hostname = options.hostname ?? "127.0.0.1";
     const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${options.port}`;
     const issuer = await createLocalIssuer(secrets.signingKey, `${url}/local-issuer`);
-    const api = createApp({
+    const services = createServices({
       db,
       verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
       authorKeySecret: secrets.authorKeySecret,
       localIssuer: issuer,
       logger,
+      themeEngine: selectThemeEngine(process.env),
+      mailer: new FileMailer(join(dataDir, "mail")),
+      appUrl: url,
     });
+    const api = createApp(services);
+    const interval = options.schedulerIntervalSeconds ?? 60;
+    const scheduler =
+      interval > 0
+        ? setInterval(() => {
+            runScheduler(services, new Date()).catch((error: Error) =>
+              logger.error("scheduler run failed", { error: error.name }),
+            );
+          }, interval * 1000)
+        : undefined;
 
     const app = new Hono();
     app.get("/local-issuer/.well-known/jwks.json", (c) => c.json(issuer.jwks));
@@ -86,8 +107,11 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       seeded,
+      services,
       stop: async () => {
+        if (scheduler) clearInterval(scheduler);
         await new Promise<void>((r) => server.close(() => r()));
+        await (services.queue as InProcessQueue).idle();
         doc.destroy();
         await dynamo.stop();
       },

@@ -17,6 +17,8 @@ const configSchema = z.object({
   JWKS_URL: z.url().optional(),
   /** The ARN of the author-key secret in AWS (Secrets Manager). */
   AUTHOR_KEY_SECRET_ARN: z.string().optional(),
+  /** The theme-job SQS queue in AWS; without it theme runs use the in-process queue. */
+  THEME_JOB_QUEUE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
 });

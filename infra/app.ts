@@ -18,6 +18,7 @@ const list = (key: string) =>
 // A clean clone has no web build; synth must still work, it just deploys an empty site.
 const webBuildDir = path.join(REPO_ROOT, "web/build");
 const authDomainPrefix = app.node.tryGetContext("groundswell:authDomainPrefix");
+const mailFrom = app.node.tryGetContext("groundswell:mailFrom");
 
 // No env: the template is account- and region-agnostic, so synth needs no credentials or lookups.
 new GroundswellStack(app, "GroundswellStack", {
@@ -26,6 +27,7 @@ new GroundswellStack(app, "GroundswellStack", {
   corsOrigins: list("groundswell:corsOrigins"),
   threatProtection: flag("groundswell:threatProtection"),
   authDomainPrefix: authDomainPrefix ? String(authDomainPrefix) : undefined,
+  mailFrom: mailFrom ? String(mailFrom) : undefined,
 });
 
 // cdk-nag 3 is a policy-validation plugin: any unacknowledged finding fails the synth.

@@ -24,8 +24,8 @@ export const TABLE_ACTIONS = [
 export interface ApiProps {
   readonly table: dynamodb.Table;
   readonly authorKeySecret: secretsmanager.ISecret;
-  readonly issuerUrl: string;
-  readonly clientId: string;
+  /** The shared Lambda settings (see runtime.ts). */
+  readonly environment: Record<string, string>;
   /** Browser origins allowed to call the API directly; the CloudFront site is same-origin and needs none. */
   readonly corsOrigins?: readonly string[];
   /** Stage-wide steady-state requests per second and burst. */
@@ -49,13 +49,7 @@ export class Api extends Construct {
     const handler = new NodeLambda(this, "Handler", {
       entry: "functions/api/handler.ts",
       description: "Groundswell HTTP API (Hono)",
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        JWT_ISSUER: props.issuerUrl,
-        JWT_AUDIENCE: props.clientId,
-        JWKS_URL: `${props.issuerUrl}/.well-known/jwks.json`,
-        AUTHOR_KEY_SECRET_ARN: props.authorKeySecret.secretArn,
-      },
+      environment: props.environment,
     });
     this.function = handler.function;
     // Item-level actions only: no Scan on any request path (DESIGN §6), no streams, no table admin.

@@ -17,12 +17,14 @@ export interface NodeLambdaProps {
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly description?: string;
+  /** Caps (and guarantees) concurrent executions; unset shares the account's pool. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
  * A TypeScript Lambda with the project's defaults: Node.js 22 on arm64, minified ESM bundle with
- * source maps, X-Ray tracing and its own log group and role. The API uses it today; the theme-job
- * worker and the scheduler will too.
+ * source maps, X-Ray tracing and its own log group and role. The API, the theme-job worker and the
+ * scheduler all use it.
  */
 export class NodeLambda extends Construct {
   readonly function: NodejsFunction;
@@ -51,6 +53,7 @@ export class NodeLambda extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,

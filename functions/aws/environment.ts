@@ -1,0 +1,82 @@
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { createRemoteJWKSet } from "jose";
+import { z } from "zod";
+import { parseConfig } from "../config.js";
+import { createDocumentClient } from "../db/client.js";
+import { jsonLogger } from "../lib/logger.js";
+import { SesMailer } from "../notify/ses-mailer.js";
+import { createServices, type Services } from "../services.js";
+import { selectThemeEngine } from "../themes/select.js";
+import { SqsQueue } from "../workers/sqs-queue.js";
+
+/** What a Lambda does besides using the table; each need makes its settings required. */
+export interface Needs {
+  /** Starts theme runs. Without a queue URL a run would execute inside this Lambda instead. */
+  readonly enqueue?: boolean;
+  /** Sends email. Without a sender, messages would go to the in-memory mailer and be lost. */
+  readonly mail?: boolean;
+}
+
+/** Settings that are optional on the embedded default but must be set in AWS. */
+const awsSchema = (needs: Needs) =>
+  z.object({
+    JWKS_URL: z.url(),
+    AUTHOR_KEY_SECRET_ARN: z.string().min(1),
+    THEME_JOB_QUEUE_URL: needs.enqueue ? z.url() : z.url().optional(),
+    MAIL_FROM: needs.mail ? z.email() : z.email().optional(),
+    /** The web app's address, for links in messages. */
+    APP_URL: needs.mail ? z.url() : z.url().optional(),
+  });
+
+/** Built on the first call and reused while the execution environment lives. */
+let cached: Promise<Services> | undefined;
+
+/**
+ * The services of a Lambda, built from its environment: config, the author-key secret from
+ * Secrets Manager, DynamoDB, the Cognito JWKS, the theme engine, SQS and SES. The API, the
+ * theme-job worker and the scheduler share it; each entry passes the same `needs` on every call.
+ */
+export function servicesFromEnvironment(needs: Needs = {}): Promise<Services> {
+  cached ??= build(needs).catch((error) => {
+    cached = undefined; // a failed cold start (e.g. Secrets Manager throttled) is retried next time
+    throw error;
+  });
+  return cached;
+}
+
+async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promise<Services> {
+  const config = parseConfig(env);
+  const parsed = awsSchema(needs).safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid AWS configuration:\n${lines.join("\n")}`);
+  }
+  const aws = parsed.data;
+  const region = config.AWS_REGION;
+
+  const secrets = new SecretsManagerClient({ region });
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: aws.AUTHOR_KEY_SECRET_ARN }));
+  if (!secret.SecretString) throw new Error("The author-key secret is empty");
+
+  return createServices({
+    db: {
+      doc: createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT }),
+      tableName: config.TABLE_NAME,
+    },
+    verifier: {
+      keys: createRemoteJWKSet(new URL(aws.JWKS_URL)),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    },
+    authorKeySecret: secret.SecretString,
+    logger: jsonLogger(),
+    themeEngine: selectThemeEngine(config),
+    ...(aws.THEME_JOB_QUEUE_URL && {
+      queue: new SqsQueue(new SQSClient({ region }), aws.THEME_JOB_QUEUE_URL),
+    }),
+    ...(aws.MAIL_FROM && { mailer: new SesMailer(new SESv2Client({ region }), aws.MAIL_FROM) }),
+    ...(aws.APP_URL && { appUrl: aws.APP_URL }),
+  });
+}

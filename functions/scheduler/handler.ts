@@ -1,0 +1,12 @@
+import { servicesFromEnvironment } from "../aws/environment.js";
+import { runScheduler } from "./run.js";
+
+/**
+ * The scheduler Lambda, invoked by EventBridge every minute. A failed run is not retried: the
+ * next minute's run picks up whatever is still due.
+ */
+export const handler = async () => {
+  // Timed closes start theme runs (SQS); reminders and notices are mailed (SES).
+  const services = await servicesFromEnvironment({ enqueue: true, mail: true });
+  return runScheduler(services, new Date());
+};

@@ -42,7 +42,10 @@ export const keys = {
     pk: `CONV#${conversationId}`,
     sk: `DUE#${kind}#${event}`,
   }),
-  review: (conversationId: string, thoughtId: string) => ({ pk: `CONV#${conversationId}`, sk: `REVIEW#${thoughtId}` }),
+  review: (conversationId: string, thoughtId: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `REVIEW#${thoughtId}`,
+  }),
   /** One flag per person per thought, keyed by the flagger's pseudonym (never the person). */
   flag: (conversationId: string, thoughtId: string, flaggerKey: string) => ({
     pk: `CONV#${conversationId}`,

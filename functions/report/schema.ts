@@ -35,6 +35,15 @@ export const reportThemeSchema = z.object({
 });
 export type ReportTheme = z.infer<typeof reportThemeSchema>;
 
+/** Leadership's answer to a theme (DESIGN §1, closing the loop); shown with the published report. */
+export const themeResponseSchema = z.object({
+  themeId: z.string(),
+  heard: z.string(),
+  willDo: z.string(),
+  owner: z.string(),
+});
+export type ThemeResponse = z.infer<typeof themeResponseSchema>;
+
 export const heatmapCellSchema = z.object({
   themeId: z.string(),
   segment: z.string(),
@@ -81,5 +90,7 @@ export const reportSchema = z.object({
   heatmap: z.array(heatmapCellSchema).optional(),
   /** Set when the report is filtered by `?segment=attribute:value`. */
   segment: z.string().optional(),
+  /** Leadership's responses to this report's themes. */
+  responses: z.array(themeResponseSchema).optional(),
 });
 export type Report = z.infer<typeof reportSchema>;

@@ -167,7 +167,8 @@ export class RatingRepository {
           ? { thoughtId, status: "skipped" }
           : { thoughtId, status: "rated", stars: verdict.stars };
       if (current.status === next.status && current.stars === next.stars) return current;
-      if (current.status === "withdrawn") throw new NotFoundError("This thought was withdrawn by a moderator.");
+      if (current.status === "withdrawn")
+        throw new NotFoundError("This thought was withdrawn by a moderator.");
       if (current.status === "rated" && next.status === "skipped") {
         throw new ConflictError("You already rated this thought; change the stars instead of skipping it.");
       }
@@ -209,7 +210,10 @@ export class RatingRepository {
     return this.currentAssignment(rater, thoughtId);
   }
 
-  private async currentAssignment(rater: Pick<Rater, "conversationId" | "raterKey">, thoughtId: string): Promise<Assignment> {
+  private async currentAssignment(
+    rater: Pick<Rater, "conversationId" | "raterKey">,
+    thoughtId: string,
+  ): Promise<Assignment> {
     const { Item } = await this.db.doc.send(
       new GetCommand({
         TableName: this.db.tableName,

@@ -109,7 +109,14 @@ export class ThoughtRepository {
               },
               // Last, so the positions above stay what the error handling below reads.
               ...(input.needsReview || !visible
-                ? [{ Put: { TableName: table, Item: reviewItem(input.conversationId, id, input.needsReview ? ["screening"] : []) } }]
+                ? [
+                    {
+                      Put: {
+                        TableName: table,
+                        Item: reviewItem(input.conversationId, id, input.needsReview ? ["screening"] : []),
+                      },
+                    },
+                  ]
                 : []),
             ],
           }),

@@ -11,8 +11,6 @@ import {
 } from "../domain/conversation.js";
 import { allowedTransitions } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
-import { ConflictError } from "../errors.js";
-import { carryLoopForward } from "../report/loop-context.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
@@ -93,6 +91,10 @@ const transitionRoute = protectedRoute(can.facilitate, {
   responses: { 200: json(conversationViewSchema, "Moved"), ...problems(404, 409) },
 });
 
+/** The settings fields the client really sent (the parsed body has every field, defaults filled in). */
+const sentSettings = async (req: { json: () => Promise<unknown> }) =>
+  Object.keys(((await req.json()) as { settings?: object }).settings ?? {});
+
 export function conversationRoutes(s: Services) {
   const invitedBy = async (audience: Audience) =>
     (await s.directory.all()).filter((p) => p.active && audienceIncludes(audience, p.attributes)).length;
@@ -126,7 +128,7 @@ export function conversationRoutes(s: Services) {
       const recordKey = idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, "conversation");
       const created = await s.conversations.createOnce(
         // The admin's defaults fill what the facilitator left out (the hash stays the request's).
-        { ...body, settings: await s.settings.forNewConversation(body.settings) },
+        { ...body, settings: await s.settings.forNewConversation(body.settings, await sentSettings(c.req)) },
         await invitedBy(body.audience ?? { kind: "everyone" }),
         { recordKey, requestHash: requestHash(body) },
       );
@@ -173,7 +175,6 @@ export function conversationRoutes(s: Services) {
       const { id } = c.req.valid("param");
       const { to } = c.req.valid("json");
       const moved = await transitionConversation(s, id, to);
-      if (to === "published") await carryLoopForward(s, id);
       return c.json(await view(moved, caller), 200);
     });
 }

@@ -9,6 +9,7 @@ import type { StoredConversation } from "../repositories/conversations.js";
 import type { ThemeEdit } from "../repositories/reports.js";
 import type { Services } from "../services.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";
+import { responsesFor } from "./responses.js";
 
 const jobSchema = z.object({
   id: z.string(),
@@ -157,14 +158,16 @@ export function reportRoutes(s: Services) {
     page = 0,
   ): Promise<Report> => {
     const version = visibleVersion(conversation, caller);
-    const [{ head, thoughts, nextPage }, edits] = await Promise.all([
+    const [{ head, thoughts, nextPage }, edits, responses] = await Promise.all([
       s.reports.read(conversation.id, version, page),
       s.reports.edits(conversation.id),
+      s.themeResponses.all(conversation.id),
     ]);
     const base = {
       ...applyEdits(head, edits),
       conversation: { ...head.conversation, state: conversation.state },
       approved: conversation.approvedReportVersion === version,
+      responses: responsesFor(head.themes, responses),
     };
     // Segments are for leadership; participants see the whole-conversation results.
     const { segments, heatmap, ...overall } = base;

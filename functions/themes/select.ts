@@ -1,6 +1,6 @@
+import type { ThemeEngine } from "../workers/theme-run.js";
 import { computeThemes } from "./engine.js";
 import { createOpenAiEngine } from "./openai/engine.js";
-import type { ThemeEngine } from "../workers/theme-run.js";
 
 export interface ThemeEngineConfig {
   readonly OPENAI_API_KEY?: string;

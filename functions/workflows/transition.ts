@@ -1,6 +1,7 @@
 import { audienceIncludes } from "../domain/conversation.js";
 import type { ConversationState } from "../domain/lifecycle.js";
 import { ConflictError } from "../errors.js";
+import { carryLoopForward } from "../report/loop-context.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
@@ -42,7 +43,11 @@ export async function transitionConversation(
 
   await s.due.replaceSchedule(id, scheduleEvents(moved));
   if (to === "sharing") await s.due.queueNotice(id, "notify-invite");
-  if (to === "published") await s.due.queueNotice(id, "notify-published");
+  if (to === "published") {
+    await s.due.queueNotice(id, "notify-published");
+    // What leadership heard and will do becomes part of the next stage's context.
+    await carryLoopForward(s, id);
+  }
   if (to === "closed") {
     // Closing computes the report at once, so leaders find it ready.
     const { job, created } = await s.jobs.startThemeRun(id);

@@ -2,13 +2,19 @@ import { audienceIncludes, type Conversation } from "../domain/conversation.js";
 import type { Person } from "../domain/person.js";
 import type { Services } from "../services.js";
 import type { MailMessage } from "./mailer.js";
-import { invitation, publishedNotice, ratingReminder, shareReminder } from "./templates.js";
+import { invitation, type MailContext, publishedNotice, ratingReminder, shareReminder } from "./templates.js";
 
 /** Active people in the conversation's audience who have not opted out of email. */
 async function recipients(s: Services, conversation: Conversation): Promise<Person[]> {
   return (await s.directory.all()).filter(
     (p) => p.active && !p.emailOptOut && audienceIncludes(conversation.audience, p.attributes),
   );
+}
+
+/** The mail context with the organisation's name from the admin settings. */
+async function mailContext(s: Services): Promise<MailContext> {
+  const settings = await s.settings.get();
+  return { appUrl: s.mail.appUrl, organisation: settings.organisationName || s.mail.organisation };
 }
 
 async function sendAll(s: Services, messages: readonly MailMessage[]): Promise<number> {
@@ -49,18 +55,19 @@ export async function sendReminders(
   conversation: Conversation,
   kind: "share" | "rate",
 ): Promise<number> {
-  const [people, participation] = await Promise.all([
+  const [people, participation, ctx] = await Promise.all([
     recipients(s, conversation),
     s.participation.all(conversation.id),
+    mailContext(s),
   ]);
   const progress = new Map(participation.map((p) => [p.userId, p]));
   const messages = people.flatMap((person) => {
     const mine = progress.get(person.id);
     if (kind === "share")
-      return (mine?.thoughtCount ?? 0) === 0 ? [shareReminder(s.mail, conversation, person.email)] : [];
+      return (mine?.thoughtCount ?? 0) === 0 ? [shareReminder(ctx, conversation, person.email)] : [];
     const rated = mine?.ratingCount ?? 0;
     return rated < conversation.settings.ratingTarget
-      ? [ratingReminder(s.mail, conversation, person.email, rated)]
+      ? [ratingReminder(ctx, conversation, person.email, rated)]
       : [];
   });
   return sendAll(s, messages);

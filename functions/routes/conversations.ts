@@ -132,6 +132,13 @@ export function conversationRoutes(s: Services) {
         await invitedBy(body.audience ?? { kind: "everyone" }),
         { recordKey, requestHash: requestHash(body) },
       );
+      await s.audit.record({
+        actorId: caller.userId,
+        actorEmail: caller.email,
+        action: "conversation.create",
+        target: `conversation:${created.id}`,
+        details: { template: created.template },
+      });
       return c.json(await view(created, caller), 201);
     })
     .openapi(listRoute, async (c) => {
@@ -168,6 +175,13 @@ export function conversationRoutes(s: Services) {
       const updated = await s.conversations.update(id, patch, invited);
       const current = await s.conversations.get(id);
       if (patch.schedule !== undefined) await s.due.replaceSchedule(id, scheduleEvents(current));
+      await s.audit.record({
+        actorId: caller.userId,
+        actorEmail: caller.email,
+        action: "conversation.update",
+        target: `conversation:${id}`,
+        details: { fields: Object.keys(patch).join(",") },
+      });
       return c.json(await view({ ...updated, invited: current.invited }, caller), 200);
     })
     .openapi(transitionRoute, async (c) => {
@@ -175,6 +189,13 @@ export function conversationRoutes(s: Services) {
       const { id } = c.req.valid("param");
       const { to } = c.req.valid("json");
       const moved = await transitionConversation(s, id, to);
+      await s.audit.record({
+        actorId: caller.userId,
+        actorEmail: caller.email,
+        action: "conversation.transition",
+        target: `conversation:${id}`,
+        details: { to },
+      });
       return c.json(await view(moved, caller), 200);
     });
 }

@@ -80,7 +80,17 @@ export function directoryRoutes(s: Services) {
               .filter((p) => p.active && !inFile.has(p.email) && p.id !== me)
               .map((p) => ({ ...p, active: false }))
           : [];
-      if (!dryRun) await s.directory.putMany([...changed, ...deactivate]);
+      if (!dryRun) {
+        await s.directory.putMany([...changed, ...deactivate]);
+        const caller = c.get("caller");
+        await s.audit.record({
+          actorId: caller.userId,
+          actorEmail: caller.email,
+          action: "directory.import",
+          target: "directory",
+          details: { created, updated: changed.length - created, deactivated: deactivate.length },
+        });
+      }
       return c.json(
         {
           dryRun,

@@ -125,6 +125,13 @@ export function moderationRoutes(s: Services) {
         key: moderatorKey(s.authorKeySecret, id, caller.userId),
         role: caller.roles.includes("admin") ? "admin" : "facilitator",
       });
+      // The audit names the moderator, so it records the conversation and decision, not the thought.
+      await s.audit.record({
+        actorId: caller.userId,
+        actorEmail: caller.email,
+        action: `moderation.${action}`,
+        target: `conversation:${id}`,
+      });
       return c.json({ thoughtId, action }, 200);
     })
     .openapi(logRoute, async (c) =>

@@ -225,6 +225,13 @@ export function reportRoutes(s: Services) {
         summary: body.summary ?? previous?.summary,
         editedAt: new Date().toISOString(),
       });
+      await s.audit.record({
+        actorId: c.get("caller").userId,
+        actorEmail: c.get("caller").email,
+        action: "theme.edit",
+        target: `conversation:${id}`,
+        details: { themeId },
+      });
       return c.json(await load(conversation, c.get("caller")), 200);
     })
     .openapi(exportRoute, async (c) => {
@@ -255,7 +262,16 @@ export function reportRoutes(s: Services) {
     })
     .openapi(approveRoute, async (c) => {
       const { id } = c.req.valid("param");
-      await s.reports.approve(id, c.req.valid("json").version);
+      const { version } = c.req.valid("json");
+      await s.reports.approve(id, version);
+      const caller = c.get("caller");
+      await s.audit.record({
+        actorId: caller.userId,
+        actorEmail: caller.email,
+        action: "report.approve",
+        target: `conversation:${id}`,
+        details: { version },
+      });
       return c.json(await load(await s.conversations.get(id), c.get("caller")), 200);
     });
 }

@@ -12,10 +12,19 @@
  *   (the open assignments count as exposure meanwhile), and asks again until reaching the budget.
  *   Rater i wrote thought i and is never offered it.
  * - Late thoughts: a share of thoughts only becomes visible once half the raters have finished.
+ * - biasAdjusted (adaptive only): the picker sees rater-bias-adjusted moments, as an API could
+ *   keep them: every rating is adjusted by the current bias estimate when it lands, and the
+ *   estimate is redone from all ratings whenever they have grown by a twentieth. It never sees
+ *   the true biases.
  */
 import { type AdaptivePolicy, pickAdaptiveBatch } from "../functions/domain/adaptive.js";
 import { pickBatch, shuffle } from "../functions/domain/distributor.js";
-import type { Histogram } from "../functions/domain/statistics.js";
+import {
+  estimateRaterBias,
+  type RaterBiasOptions,
+  type RatingInput,
+} from "../functions/domain/rater-bias.js";
+import type { Histogram, Moments } from "../functions/domain/statistics.js";
 
 export interface Rng {
   next(): number;
@@ -65,6 +74,8 @@ export interface SimulationOptions {
   readonly lateShare?: number;
   readonly truth?: TruthModel;
   readonly policy?: Partial<AdaptivePolicy>;
+  /** Give the adaptive picker rater-bias-adjusted moments, estimated with these options. */
+  readonly biasAdjusted?: RaterBiasOptions;
 }
 
 export interface SimulationResult {
@@ -73,6 +84,8 @@ export interface SimulationResult {
   readonly histograms: readonly Histogram[];
   readonly counts: readonly number[];
   readonly late: readonly boolean[];
+  /** Every rating, in the order it landed: what the report's bias adjustment reads. */
+  readonly ratings: readonly RatingInput[];
 }
 
 interface RaterState {
@@ -107,12 +120,28 @@ export function simulate(options: SimulationOptions): SimulationResult {
     exposure: 0,
     authorKey: i < R ? `r${i}` : "nobody",
     histogram: [0, 0, 0, 0, 0] as [number, number, number, number, number],
+    adjusted: undefined as { count: number; sum: number; sumSquares: number } | undefined,
   }));
+  const ratings: RatingInput[] = [];
+  const adjusting = options.biasAdjusted !== undefined && method === "adaptive";
+  let biasOf: ReadonlyMap<string, number> = new Map();
+  let estimatedAt = 0;
+  const refreshBias = () => {
+    if (!adjusting || ratings.length < estimatedAt * 1.05 + 20) return;
+    const estimate = estimateRaterBias(ratings, options.biasAdjusted);
+    biasOf = estimate.bias;
+    estimatedAt = ratings.length;
+    for (const c of everyone) {
+      const m: Moments | undefined = estimate.thoughts.get(c.id);
+      c.adjusted = m && { ...m };
+    }
+  };
   let visible = everyone.filter((_, i) => !late[i]);
 
   const choose = (rater: RaterState, size: number): number[] => {
     const authorKey = `r${rater.index}`;
     const input = { candidates: visible, seen: rater.seen, authorKey, size, random: rng.next };
+    refreshBias();
     const picked =
       method === "balanced"
         ? pickBatch(input)
@@ -133,7 +162,17 @@ export function simulate(options: SimulationOptions): SimulationResult {
     const latent =
       truth.centre + truth.signal * quality[thought]! + bias[rater.index]! + truth.noiseSd * rng.normal();
     const stars = Math.min(5, Math.max(1, Math.round(latent)));
-    everyone[thought]!.histogram[stars - 1]!++;
+    const candidate = everyone[thought]!;
+    candidate.histogram[stars - 1]!++;
+    ratings.push({ thoughtId: candidate.id, raterKey: `r${rater.index}`, stars });
+    if (adjusting) {
+      const x = stars - (biasOf.get(`r${rater.index}`) ?? 0);
+      candidate.adjusted ??= { count: 0, sum: 0, sumSquares: 0 };
+      const m = candidate.adjusted;
+      m.count++;
+      m.sum += x;
+      m.sumSquares += x * x;
+    }
     rater.rated++;
   };
 
@@ -165,5 +204,5 @@ export function simulate(options: SimulationOptions): SimulationResult {
   }
   const histograms: Histogram[] = everyone.map((c) => c.histogram);
   const counts = histograms.map((h) => h.reduce((s, x) => s + x, 0));
-  return { quality, histograms, counts, late };
+  return { quality, histograms, counts, late, ratings };
 }

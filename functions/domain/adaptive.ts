@@ -4,14 +4,28 @@
  * that can still change who is in the published top k. Everything else, and everything before
  * the floor, is exactly pickBatch: least exposure first, random among ties. Pure, like pickBatch.
  *
- * Uses only what the API knows (histograms and exposure), never anything like true quality.
+ * Uses only what the API knows (histograms, exposure, and optionally rater-bias-adjusted moments
+ * estimated from the ratings themselves), never anything like true quality.
  */
 import { type Candidate, type PickInput, pickBatch, shuffle } from "./distributor.js";
-import { CI_Z, conversationPrior, type Histogram, type Prior, scoreInterval } from "./statistics.js";
+import {
+  CI_Z,
+  type Histogram,
+  histogramMoments,
+  type Moments,
+  momentsPrior,
+  type Prior,
+  scoreInterval,
+} from "./statistics.js";
 
 export interface RatedCandidate extends Candidate {
   /** The thought's ratings so far, 1..5 stars. */
   readonly histogram: Histogram;
+  /**
+   * Rater-bias-adjusted moments (rater-bias.ts): when present, the boundary and the intervals use
+   * them. Counts, the floor and exposure always come from the histogram.
+   */
+  readonly adjusted?: Moments;
 }
 
 export interface AdaptivePolicy {
@@ -54,7 +68,7 @@ export interface AdaptivePickInput extends Omit<PickInput, "candidates"> {
    */
   readonly candidates: readonly RatedCandidate[];
   readonly policy?: Partial<AdaptivePolicy>;
-  /** The conversation prior; computed from the candidates' histograms when absent. */
+  /** The conversation prior; computed from the candidates' (adjusted) moments when absent. */
   readonly prior?: Prior;
 }
 
@@ -116,8 +130,10 @@ function adaptiveSlots(size: number, share: number, random: () => number): numbe
 export function boundaryContenders(input: AdaptivePickInput & { policy: AdaptivePolicy }): RatedCandidate[] {
   const { candidates, seen, authorKey, random, policy } = input;
   if (policy.topK < 1 || candidates.length <= policy.topK) return [];
-  const prior = input.prior ?? conversationPrior(candidates.map((c) => c.histogram));
-  const intervals = candidates.map((c) => scoreInterval(c.histogram, prior, policy.z));
+  // Summed per thought, which on raw histograms is exactly conversationPrior's pooled sums.
+  const prior =
+    input.prior ?? momentsPrior(candidates.map((c) => c.adjusted ?? histogramMoments(c.histogram)));
+  const intervals = candidates.map((c) => scoreInterval(c.histogram, prior, policy.z, c.adjusted));
   const [kth, next] = kthLargestPair(
     intervals.map((i) => i.score),
     policy.topK,

@@ -11,6 +11,9 @@
  *   possible on 1–5 stars), so 1 = everyone gave the same stars, 0 = half 1s and half 5s.
  * - polarization: 2 · min(low, high), where low = share of 1s + half the share of 2s, high = share
  *   of 5s + half the share of 4s. It rises only when opposing camps are both present and strong.
+ *
+ * Score and ci may instead come from rater-bias-adjusted moments (rater-bias.ts), passed as
+ * `adjusted`; count, mean, histogram, agreement and polarization always describe the raw stars.
  */
 
 /** Counts of 1, 2, 3, 4 and 5 stars. */
@@ -72,23 +75,36 @@ export function addHistograms(histograms: Iterable<Histogram>): Histogram {
   return total as unknown as Histogram;
 }
 
-interface Moments {
-  readonly n: number;
+/** Count, Σx and Σx² of a thought's ratings: all the score and its interval need. */
+export interface Moments {
+  readonly count: number;
   readonly sum: number;
   readonly sumSquares: number;
 }
 
-function moments(h: Histogram): Moments {
-  let n = 0;
+export function addMoments(all: Iterable<Moments>): Moments {
+  let count = 0;
+  let sum = 0;
+  let sumSquares = 0;
+  for (const m of all) {
+    count += m.count;
+    sum += m.sum;
+    sumSquares += m.sumSquares;
+  }
+  return { count, sum, sumSquares };
+}
+
+export function histogramMoments(h: Histogram): Moments {
+  let count = 0;
   let sum = 0;
   let sumSquares = 0;
   for (let i = 0; i < 5; i++) {
     const stars = i + 1;
-    n += h[i]!;
+    count += h[i]!;
     sum += h[i]! * stars;
     sumSquares += h[i]! * stars * stars;
   }
-  return { n, sum, sumSquares };
+  return { count, sum, sumSquares };
 }
 
 /** Mean of every rating in the conversation: the m that unrated and lightly rated thoughts shrink to. */
@@ -104,7 +120,12 @@ export function conversationPrior(
   histograms: Iterable<Histogram>,
   strength: number = DEFAULT_PRIOR_STRENGTH,
 ): Prior {
-  const { n, sum, sumSquares } = moments(addHistograms(histograms));
+  return momentsPrior([histogramMoments(addHistograms(histograms))], strength);
+}
+
+/** The same prior from per-thought moments, e.g. bias-adjusted ones. */
+export function momentsPrior(thoughts: Iterable<Moments>, strength: number = DEFAULT_PRIOR_STRENGTH): Prior {
+  const { count: n, sum, sumSquares } = addMoments(thoughts);
   if (n === 0) return { mean: NEUTRAL_MEAN, variance: NEUTRAL_VARIANCE, strength };
   const mean = sum / n;
   // One rating (or all alike) says nothing about spread: keep a floor so intervals never collapse.
@@ -112,17 +133,22 @@ export function conversationPrior(
   return { mean, variance, strength };
 }
 
-/** Bayesian score and its interval: the part of thoughtStats that rankings and the adaptive picker need. */
+/**
+ * Bayesian score and its interval: the part of thoughtStats that rankings and the adaptive picker
+ * need. From `adjusted` moments when given, else from the histogram.
+ */
 export function scoreInterval(
   histogram: Histogram,
   prior: Prior,
   z: number = CI_Z,
+  adjusted?: Moments,
 ): { score: number } & Interval {
-  const { n, sum, sumSquares } = moments(histogram);
+  const { count: n, sum, sumSquares } = adjusted ?? histogramMoments(histogram);
   const c = prior.strength;
   const weight = c + n;
   if (weight <= 0) return { score: prior.mean, low: 1, high: 5 };
-  const score = (c * prior.mean + sum) / weight;
+  // A no-op on raw stars; adjusted ones (a stingy rater's 5 counts as more) may leave the scale.
+  const score = Math.min(5, Math.max(1, (c * prior.mean + sum) / weight));
   // Variance of the pooled sample: C pseudo-ratings (mean m, variance σ0²) plus the real ratings.
   const pooledSquares = c * (prior.variance + prior.mean * prior.mean) + sumSquares;
   const variance = Math.max(pooledSquares / weight - score * score, 0);
@@ -130,9 +156,14 @@ export function scoreInterval(
   return { score, low: Math.max(1, score - halfWidth), high: Math.min(5, score + halfWidth) };
 }
 
-export function thoughtStats(histogram: Histogram, prior: Prior, z: number = CI_Z): ThoughtStats {
-  const { n, sum, sumSquares } = moments(histogram);
-  const { score, low: ciLow, high: ciHigh } = scoreInterval(histogram, prior, z);
+export function thoughtStats(
+  histogram: Histogram,
+  prior: Prior,
+  z: number = CI_Z,
+  adjusted?: Moments,
+): ThoughtStats {
+  const { count: n, sum, sumSquares } = histogramMoments(histogram);
+  const { score, low: ciLow, high: ciHigh } = scoreInterval(histogram, prior, z, adjusted);
   const ci = { low: ciLow, high: ciHigh };
   if (n === 0) return { count: 0, mean: null, histogram, score, ci, agreement: 0, polarization: 0 };
 
@@ -158,6 +189,8 @@ function clamp01(x: number): number {
 export interface RatedThought {
   readonly id: string;
   readonly histogram: Histogram;
+  /** Rater-bias-adjusted moments: when present, score and interval come from them. */
+  readonly adjusted?: Moments;
 }
 
 export type Ranked<T extends RatedThought> = T & { readonly stats: ThoughtStats };
@@ -177,7 +210,9 @@ export function compareRanked(a: Ranked<RatedThought>, b: Ranked<RatedThought>):
 }
 
 export function rankThoughts<T extends RatedThought>(thoughts: readonly T[], prior: Prior): Ranked<T>[] {
-  return thoughts.map((t) => ({ ...t, stats: thoughtStats(t.histogram, prior) })).sort(compareRanked);
+  return thoughts
+    .map((t) => ({ ...t, stats: thoughtStats(t.histogram, prior, CI_Z, t.adjusted) }))
+    .sort(compareRanked);
 }
 
 export interface ListOptions {
@@ -246,10 +281,17 @@ export interface GroupStats extends ThoughtStats {
   readonly meanScore: number;
 }
 
-/** A theme or any other group of thoughts: the pooled histogram's stats plus the mean member score. */
-export function groupStats(histograms: readonly Histogram[], prior: Prior): GroupStats {
-  const pooled = thoughtStats(addHistograms(histograms), prior);
-  const scores = histograms.map((h) => thoughtStats(h, prior).score);
+/**
+ * A theme or any other group of thoughts: the pooled histogram's stats plus the mean member score.
+ * With `adjusted` (one entry per histogram), scores come from bias-adjusted moments, as in rankThoughts.
+ */
+export function groupStats(
+  histograms: readonly Histogram[],
+  prior: Prior,
+  adjusted?: readonly Moments[],
+): GroupStats {
+  const pooled = thoughtStats(addHistograms(histograms), prior, CI_Z, adjusted && addMoments(adjusted));
+  const scores = histograms.map((h, i) => scoreInterval(h, prior, CI_Z, adjusted?.[i]).score);
   const meanScore = scores.length > 0 ? scores.reduce((s, x) => s + x, 0) / scores.length : prior.mean;
   return { ...pooled, thoughts: histograms.length, meanScore };
 }

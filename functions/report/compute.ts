@@ -1,10 +1,14 @@
 import type { Counts } from "../domain/conversation.js";
+import { estimateRaterBias } from "../domain/rater-bias.js";
 import {
   consensusThoughts,
   conversationPrior,
   coverage,
   groupStats,
   type Histogram,
+  histogramMoments,
+  type Moments,
+  momentsPrior,
   type Prior,
   polarizingThoughts,
   rankThoughts,
@@ -81,11 +85,12 @@ function toStats(s: {
 function themeCards(
   themes: readonly ThemeInput[],
   histogramOf: (id: string) => Histogram,
+  momentsOf: (id: string) => Moments,
   prior: Prior,
   rankOf: Map<string, number>,
 ): ReportTheme[] {
   return themes.map((theme) => {
-    const group = groupStats(theme.thoughtIds.map(histogramOf), prior);
+    const group = groupStats(theme.thoughtIds.map(histogramOf), prior, theme.thoughtIds.map(momentsOf));
     const topThoughtIds = [...theme.thoughtIds]
       .sort((a, b) => (rankOf.get(a) ?? Number.MAX_SAFE_INTEGER) - (rankOf.get(b) ?? Number.MAX_SAFE_INTEGER))
       .slice(0, topPerTheme);
@@ -114,9 +119,18 @@ export function computeReport(input: ComputeInput): ComputedReport {
   const histogramOf = (id: string) => histograms.get(id) ?? ([0, 0, 0, 0, 0] as const);
   const texts = new Map(input.thoughts.map((t) => [t.id, t.text]));
 
-  const prior = conversationPrior(input.thoughts.map((t) => t.histogram));
+  // Every `score` and `ci` below (thoughts, themes, segment views) is rater-bias-adjusted: each
+  // rater's estimated generosity is taken off their stars before the Bayesian average, because
+  // with about twenty raters per thought it does not average out (rater-bias.ts). count, mean and
+  // histogram stay the stars people gave. The heatmap stays raw: it compares segments with each
+  // other, and a segment's overall leaning is exactly what a per-rater adjustment would erase.
+  const bias = estimateRaterBias(input.ratings);
+  const biasOf = (raterKey: string) => bias.bias.get(raterKey) ?? 0;
+  // A thought whose ratings are not in input.ratings (none yet) falls back to its raw histogram.
+  const momentsOf = (id: string) => bias.thoughts.get(id) ?? histogramMoments(histogramOf(id));
+  const prior = momentsPrior(input.thoughts.map((t) => momentsOf(t.id)));
   const ranked = rankThoughts(
-    input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram })),
+    input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram, adjusted: momentsOf(t.id) })),
     prior,
   );
   const rankOf = new Map(ranked.map((t, i) => [t.id, i]));
@@ -134,8 +148,12 @@ export function computeReport(input: ComputeInput): ComputedReport {
   const segmentDecisions = decisions.filter((d) => d.attribute !== "*");
   const releasedKeys = new Set(segmentDecisions.filter((d) => d.released).map(sliceKey));
 
-  // One pass over the ratings: histograms per released slice and thought, raters per slice and theme.
+  // One pass over the ratings: histograms and adjusted moments per released slice and thought,
+  // raters per slice and theme. Slices reuse the conversation-wide bias estimate: a rater's leaning
+  // is best seen against everyone's view of the same thoughts.
   const sliceHistograms = new Map<string, Map<string, number[]>>();
+  const sliceMoments = new Map<string, Map<string, { count: number; sum: number; sumSquares: number }>>();
+  const noMoments = () => ({ count: 0, sum: 0, sumSquares: 0 });
   const sliceThemeRaters = new Map<string, Map<string, Set<string>>>();
   const themeRaters = new Map<string, Set<string>>();
   for (const rating of input.ratings) {
@@ -146,6 +164,15 @@ export function computeReport(input: ComputeInput): ComputedReport {
       if (!releasedKeys.has(key)) continue;
       const byThought = getOrCreate(sliceHistograms, key, () => new Map<string, number[]>());
       getOrCreate(byThought, rating.thoughtId, () => [0, 0, 0, 0, 0])[rating.stars - 1]!++;
+      const m = getOrCreate(
+        getOrCreate(sliceMoments, key, () => new Map()),
+        rating.thoughtId,
+        noMoments,
+      );
+      const x = rating.stars - biasOf(rating.raterKey);
+      m.count++;
+      m.sum += x;
+      m.sumSquares += x * x;
       if (themeId) {
         const byTheme = getOrCreate(sliceThemeRaters, key, () => new Map<string, Set<string>>());
         getOrCreate(byTheme, themeId, () => new Set<string>()).add(rating.raterKey);
@@ -166,15 +193,22 @@ export function computeReport(input: ComputeInput): ComputedReport {
     }
     const sliceHistogramOf = (id: string) =>
       (byThought.get(id) as Histogram | undefined) ?? ([0, 0, 0, 0, 0] as const);
+    const adjusted = sliceMoments.get(key)!;
+    const sliceMomentsOf = (id: string) => adjusted.get(id) ?? histogramMoments(sliceHistogramOf(id));
     const slicePrior = conversationPrior([...byThought.values()] as unknown as Histogram[]);
+    const adjustedPrior = momentsPrior(adjusted.values());
     const sliceRanked = rankThoughts(
-      input.thoughts.map((t) => ({ id: t.id, histogram: sliceHistogramOf(t.id) })),
-      slicePrior,
+      input.thoughts.map((t) => ({
+        id: t.id,
+        histogram: sliceHistogramOf(t.id),
+        adjusted: sliceMomentsOf(t.id),
+      })),
+      adjustedPrior,
     );
     const sliceRank = new Map(sliceRanked.map((t, i) => [t.id, i]));
     segmentViews.push({
       key,
-      themes: themeCards(input.themes.themes, sliceHistogramOf, slicePrior, sliceRank),
+      themes: themeCards(input.themes.themes, sliceHistogramOf, sliceMomentsOf, adjustedPrior, sliceRank),
       thoughts: sliceRanked.slice(0, segmentViewSize).map(asReportThought),
     });
     for (const theme of input.themes.themes) {
@@ -227,7 +261,7 @@ export function computeReport(input: ComputeInput): ComputedReport {
     },
     coverage: { min: cover.min, median: cover.median, max: cover.max, mean: cover.mean },
     timeline: [...dayCounts].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({ day, ...c })),
-    themes: themeCards(input.themes.themes, histogramOf, prior, rankOf),
+    themes: themeCards(input.themes.themes, histogramOf, momentsOf, prior, rankOf),
     consensusIds: consensusThoughts(ranked, prior).map((t) => t.id),
     polarizingIds: polarizingThoughts(ranked).map((t) => t.id),
     segments: segmentDecisions.map((d) => ({

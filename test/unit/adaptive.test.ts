@@ -58,6 +58,21 @@ describe("pickAdaptiveBatch", () => {
     for (let seed = 0; seed < 20; seed++) expect(pick(field(), { seed })).toEqual(["border"]);
   });
 
+  it("reads scores and intervals from bias-adjusted moments when given", () => {
+    // c0's twelve 3s came from stingy raters: adjusted, they average 4.8, score 4.27, interval
+    // [3.80, 4.74]. The boundary moves to (4.778 + 4.27) / 2 = 4.52, which c0 and border both
+    // straddle, and c0 is the less exposed of the two.
+    const promoted = field().map((c) =>
+      c.id === "c0" ? { ...c, adjusted: { count: 12, sum: 57.6, sumSquares: 276.48 } } : c,
+    );
+    for (let seed = 0; seed < 20; seed++) expect(pick(promoted, { seed })).toEqual(["c0"]);
+    // border's 4s and 5s came from generous raters: adjusted, they average 3, and no one straddles.
+    const demoted = field().map((c) =>
+      c.id === "border" ? { ...c, adjusted: { count: 20, sum: 60, sumSquares: 180 } } : c,
+    );
+    expect(pick(demoted, {})[0]).toMatch(/^c/);
+  });
+
   it("fills the rest of the batch by least exposure", () => {
     const batch = pick(field(), { size: 4, policy: { share: 0.5 } });
     expect(batch).toContain("border");

@@ -8,6 +8,8 @@ import {
   groupStats,
   type Histogram,
   histogramFromRecord,
+  histogramMoments,
+  momentsPrior,
   type Prior,
   polarizingThoughts,
   rankThoughts,
@@ -154,6 +156,58 @@ describe("ranking", () => {
     expect(consensusThoughts(ranked, prior).map((t) => t.id)).toEqual(["agreed-good"]);
     expect(polarizingThoughts(ranked).map((t) => t.id)).toEqual(["split", "spread"]);
     expect(polarizingThoughts(ranked, { limit: 1 }).map((t) => t.id)).toEqual(["split"]);
+  });
+});
+
+describe("bias-adjusted moments", () => {
+  it("take the score and interval from adjusted moments, and everything else from the histogram", () => {
+    const raw = thoughtStats([0, 0, 0, 10, 0], prior);
+    // The same ten ratings once each rater's +0.5 leaning is taken off: ten times 3.5.
+    const s = thoughtStats([0, 0, 0, 10, 0], prior, undefined, { count: 10, sum: 35, sumSquares: 122.5 });
+    expect(s.score).toBeCloseTo(50 / 15, 10); // (5·3 + 35) / 15
+    expect(s.score).toBeLessThan(raw.score);
+    expect(s.ci.high - s.ci.low).toBeLessThan(raw.ci.high - raw.ci.low);
+    expect(s).toMatchObject({ count: 10, mean: 4, histogram: [0, 0, 0, 10, 0], agreement: 1 });
+  });
+
+  it("equal the histogram's when nothing is adjusted", () => {
+    const h: Histogram = [1, 2, 3, 4, 5];
+    expect(histogramMoments(h)).toEqual({ count: 15, sum: 55, sumSquares: 225 });
+    expect(thoughtStats(h, prior, undefined, histogramMoments(h))).toEqual(thoughtStats(h, prior));
+    expect(momentsPrior([histogramMoments(h), histogramMoments([2, 0, 0, 0, 0])])).toEqual(
+      conversationPrior([h, [2, 0, 0, 0, 0]]),
+    );
+  });
+
+  it("keep the score on the 1–5 scale", () => {
+    // Five 5s from raters who give everyone a star less: adjusted 6 each.
+    const s = thoughtStats([0, 0, 0, 0, 5], { mean: 5, variance: 1, strength: 5 }, undefined, {
+      count: 5,
+      sum: 30,
+      sumSquares: 180,
+    });
+    expect(s.score).toBe(5);
+  });
+
+  it("rank thoughts when given", () => {
+    const input = [
+      { ...thought("generous-crowd", [0, 0, 0, 10, 0]), adjusted: { count: 10, sum: 32, sumSquares: 103 } },
+      { ...thought("stingy-crowd", [0, 0, 10, 0, 0]), adjusted: { count: 10, sum: 36, sumSquares: 130 } },
+    ];
+    expect(rankThoughts(input, prior).map((t) => t.id)).toEqual(["stingy-crowd", "generous-crowd"]);
+    expect(
+      rankThoughts(
+        input.map(({ adjusted: _, ...t }) => t),
+        prior,
+      ).map((t) => t.id),
+    ).toEqual(["generous-crowd", "stingy-crowd"]);
+  });
+
+  it("score groups when given", () => {
+    const g = groupStats([[0, 0, 0, 10, 0]], prior, [{ count: 10, sum: 35, sumSquares: 122.5 }]);
+    expect(g.score).toBeCloseTo(50 / 15, 10);
+    expect(g.meanScore).toBeCloseTo(50 / 15, 10);
+    expect(g.mean).toBe(4);
   });
 });
 

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "../../bench/simulation.js";
+import {
+  adjustedThoughtMoments,
+  estimateRaterBias,
+  type RatingInput,
+} from "../../functions/domain/rater-bias.js";
+
+/** Every rater rates every thought: stars = 3 + quality + bias (+ noise), optionally rounded to 1–5. */
+function ratingsFor(
+  quality: readonly number[],
+  bias: readonly number[],
+  { noise = 0, seed = 1, round = false } = {},
+): RatingInput[] {
+  const rng = createRng(seed);
+  const ratings: RatingInput[] = [];
+  bias.forEach((b, r) => {
+    quality.forEach((q, t) => {
+      const latent = 3 + q + b + noise * rng.normal();
+      const stars = round ? Math.min(5, Math.max(1, Math.round(latent))) : latent;
+      ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars });
+    });
+  });
+  return ratings;
+}
+
+const spread = (n: number, width: number) => Array.from({ length: n }, (_, i) => width * (i / (n - 1) - 0.5));
+
+describe("estimateRaterBias", () => {
+  it("recovers known biases exactly on noise-free data without shrinkage", () => {
+    const bias = spread(6, 1.2); // −0.6 … +0.6, centred
+    const ratings = ratingsFor(spread(10, 1), bias);
+    const estimate = estimateRaterBias(ratings, { raterStrength: 0, thoughtStrength: 0, iterations: 3 });
+    for (const [r, b] of bias.entries()) expect(estimate.bias.get(`r${r}`)).toBeCloseTo(b, 10);
+    // Adjusted ratings are the thought's own value: no spread left.
+    const m = estimate.thoughts.get("t0")!;
+    expect(m.count).toBe(6);
+    expect(m.sumSquares / m.count - (m.sum / m.count) ** 2).toBeCloseTo(0, 10);
+  });
+
+  it("recovers biases from noisy, rounded stars with the default shrinkage", () => {
+    const rng = createRng(7);
+    const bias = Array.from({ length: 60 }, () => 0.5 * rng.normal());
+    const ratings = ratingsFor(
+      Array.from({ length: 80 }, () => 0.6 * rng.normal()),
+      bias,
+      { noise: 1, seed: 8, round: true },
+    );
+    const estimate = estimateRaterBias(ratings);
+    const estimated = bias.map((_, r) => estimate.bias.get(`r${r}`)!);
+    expect(correlation(estimated, bias)).toBeGreaterThan(0.9);
+  });
+
+  it("barely adjusts a rater with a single rating", () => {
+    // Thought "x": twenty raters give 3 stars, "once" gives 5. Rater "often" gives 5 where all others give 3, twenty times.
+    const ratings: RatingInput[] = [];
+    for (let t = 0; t < 20; t++) {
+      for (let r = 0; r < 20; r++) ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 });
+      ratings.push({ thoughtId: `t${t}`, raterKey: "often", stars: 5 });
+    }
+    for (let r = 0; r < 20; r++) ratings.push({ thoughtId: "x", raterKey: `r${r}`, stars: 3 });
+    ratings.push({ thoughtId: "x", raterKey: "once", stars: 5 });
+    const { bias } = estimateRaterBias(ratings);
+    expect(Math.abs(bias.get("once")!)).toBeLessThan(0.25);
+    expect(bias.get("often")!).toBeGreaterThan(1);
+    expect(bias.get("often")! - bias.get("once")!).toBeGreaterThan(1);
+  });
+
+  it("changes nothing when every rater agrees on every thought", () => {
+    const ratings = ratingsFor([-1, 0, 1, 2], [0, 0, 0, 0, 0]);
+    const estimate = estimateRaterBias(ratings);
+    for (const b of estimate.bias.values()) expect(b).toBeCloseTo(0, 12);
+    expect(estimate.thoughts.get("t3")).toEqual({ count: 5, sum: 25, sumSquares: 125 });
+  });
+
+  it("keeps counts and the conversation's mean", () => {
+    const rng = createRng(3);
+    const ratings = Array.from({ length: 500 }, () => ({
+      thoughtId: `t${rng.int(40)}`,
+      raterKey: `r${rng.int(30)}`,
+      stars: 1 + rng.int(5),
+    }));
+    const moments = [...adjustedThoughtMoments(ratings).values()];
+    expect(moments.reduce((s, m) => s + m.count, 0)).toBe(500);
+    const rawMean = ratings.reduce((s, r) => s + r.stars, 0) / 500;
+    expect(moments.reduce((s, m) => s + m.sum, 0) / 500).toBeCloseTo(rawMean, 10);
+  });
+
+  it("is deterministic", () => {
+    const ratings = ratingsFor(spread(12, 2), spread(9, 1), { noise: 1, seed: 5, round: true });
+    expect(estimateRaterBias(ratings)).toEqual(estimateRaterBias(ratings));
+  });
+
+  it("handles no ratings", () => {
+    const estimate = estimateRaterBias([]);
+    expect(estimate.bias.size).toBe(0);
+    expect(estimate.thoughts.size).toBe(0);
+  });
+});
+
+function correlation(x: readonly number[], y: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((s, a) => s + a, 0) / v.length;
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  x.forEach((a, i) => {
+    sxy += (a - mx) * (y[i]! - my);
+    sxx += (a - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  });
+  return sxy / Math.sqrt(sxx * syy);
+}

@@ -9,6 +9,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { conversationRoutes } from "./routes/conversations.js";
 import { cycleRoutes } from "./routes/cycles.js";
+import { demoRoutes } from "./routes/demo.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { createRouter } from "./routes/http.js";
 import { meRoutes } from "./routes/me.js";
@@ -90,7 +91,8 @@ export function createApp(deps: AppDeps | Services) {
     .route("/", reportRoutes(s))
     .route("/", responseRoutes(s))
     .route("/cycles", cycleRoutes(s))
-    .route("/", adminRoutes(s));
+    .route("/", adminRoutes(s))
+    .route("/", demoRoutes(s));
 
   routes.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,8 +1,15 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
 import { type Candidate, pickBatch } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
+import { getOrCreate } from "../lib/maps.js";
 import { counterIncrement } from "./counters.js";
 import type { Db } from "./db.js";
 
@@ -185,6 +192,93 @@ export class RatingRepository {
       }
     }
     throw new ServiceUnavailableError("Too many simultaneous changes to this rating. Please try again.");
+  }
+
+  /**
+   * Writes many finished ratings at once: assignment items in batches, then one aggregate update
+   * per thought and per rater, and one counter update. For seeding fresh sample data only (the
+   * demo), never a request path: it skips the per-rating conditions that make live writes safe.
+   */
+  async importFinished(
+    conversationId: string,
+    entries: readonly { rater: Rater; thoughtId: string; verdict: Verdict }[],
+  ): Promise<void> {
+    const table = this.db.tableName;
+    const day = today();
+    const items = entries.map(({ rater, thoughtId, verdict }) => ({
+      ...keys.assignment(conversationId, rater.raterKey, thoughtId),
+      ...keys.ratingsOf(conversationId, thoughtId, rater.raterKey),
+      thoughtId,
+      raterKey: rater.raterKey,
+      attributes: rater.attributes,
+      assignedDay: day,
+      ratedDay: day,
+      ...("skip" in verdict ? { status: "skipped" } : { status: "rated", stars: verdict.stars }),
+    }));
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const result = await this.db.doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+    const perThought = new Map<string, Contribution & { histogram: number[] }>();
+    const perRater = new Map<string, { userId: string; ratings: number; skips: number }>();
+    for (const { rater, thoughtId, verdict } of entries) {
+      const c = contribution(
+        "skip" in verdict
+          ? { thoughtId, status: "skipped" }
+          : { thoughtId, status: "rated", stars: verdict.stars },
+      );
+      const t = getOrCreate(perThought, thoughtId, () => ({
+        exposure: 0,
+        ratings: 0,
+        sum: 0,
+        skips: 0,
+        histogram: [0, 0, 0, 0, 0],
+      }));
+      t.exposure += c.exposure;
+      t.ratings += c.ratings;
+      t.sum += c.sum;
+      t.skips += c.skips;
+      if ("stars" in verdict) t.histogram[verdict.stars - 1]!++;
+      const r = getOrCreate(perRater, rater.raterKey, () => ({ userId: rater.userId, ratings: 0, skips: 0 }));
+      r.ratings += c.ratings;
+      r.skips += c.skips;
+    }
+    const updates: ConstructorParameters<typeof UpdateCommand>[0][] = [
+      ...[...perThought].map(([thoughtId, t]) => ({
+        TableName: table,
+        Key: keys.thought(conversationId, thoughtId),
+        UpdateExpression:
+          "ADD exposure :e, ratingCount :n, ratingSum :s, skipCount :k, histogram.#h1 :h1, histogram.#h2 :h2, histogram.#h3 :h3, histogram.#h4 :h4, histogram.#h5 :h5",
+        ExpressionAttributeNames: { "#h1": "1", "#h2": "2", "#h3": "3", "#h4": "4", "#h5": "5" },
+        ExpressionAttributeValues: {
+          ":e": t.exposure,
+          ":n": t.ratings,
+          ":s": t.sum,
+          ":k": t.skips,
+          ...Object.fromEntries(t.histogram.map((count, i) => [`:h${i + 1}`, count])),
+        },
+      })),
+      ...[...perRater.values()].map((r) => ({
+        TableName: table,
+        Key: keys.participation(conversationId, r.userId),
+        UpdateExpression: "ADD ratingCount :n, skipCount :k",
+        ExpressionAttributeValues: { ":n": r.ratings, ":k": r.skips },
+      })),
+    ];
+    const counter = counterIncrement(table, conversationId, {
+      ratings: [...perRater.values()].reduce((sum, r) => sum + r.ratings, 0),
+      skips: [...perRater.values()].reduce((sum, r) => sum + r.skips, 0),
+    });
+    if (counter) updates.push(counter.Update);
+    for (let i = 0; i < updates.length; i += 16) {
+      await Promise.all(
+        updates.slice(i, i + 16).map((update) => this.db.doc.send(new UpdateCommand(update))),
+      );
+    }
   }
 
   /** Frees an open assignment whose thought a moderator hid, so it stops taking a batch slot. */

@@ -85,10 +85,15 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
       };
     }
     case "notify-invite":
-      if (!(await s.due.once(conversation.id, item.event))) return { kind: "notices", count: 0 };
+      // An invitation to a conversation that has moved past sharing would only confuse people.
+      if (conversation.state !== "sharing" || !(await s.due.once(conversation.id, item.event))) {
+        return { kind: "notices", count: 0 };
+      }
       return { kind: "notices", count: await sendInvitations(s, conversation) };
     case "notify-published":
-      if (!(await s.due.once(conversation.id, item.event))) return { kind: "notices", count: 0 };
+      if (conversation.state !== "published" || !(await s.due.once(conversation.id, item.event))) {
+        return { kind: "notices", count: 0 };
+      }
       return { kind: "notices", count: await sendPublishedNotices(s, conversation) };
     default:
       return { kind: "transitions", count: 0 };

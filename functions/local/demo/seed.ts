@@ -1,0 +1,421 @@
+import { idempotencyRecordKey, personKeys } from "../../domain/author-key.js";
+import type { Conversation } from "../../domain/conversation.js";
+import { pickBatch } from "../../domain/distributor.js";
+import type { ConversationState } from "../../domain/lifecycle.js";
+import { normaliseText, screenThought } from "../../domain/screen.js";
+import { ConflictError } from "../../errors.js";
+import { requestHash } from "../../repositories/idempotency.js";
+import type { Rater } from "../../repositories/ratings.js";
+import type { Services } from "../../services.js";
+import { type DemoPerson, demoPeople } from "./company.js";
+import { type DemoThought, demoContext, demoThoughts, demoTitle, themeBias } from "./thoughts.js";
+
+export interface SeedOptions {
+  /** Drives the simulation (authors, raters, stars); seeded by default so every demo looks alike. */
+  readonly random?: () => number;
+  /** Ratings each simulated employee aims for (the conversation's default target is 20). */
+  readonly ratingsPerPerson?: number;
+  /** Simulated people working at once: bounded so DynamoDB Local on two cores keeps up. */
+  readonly concurrency?: number;
+  /** A smaller company for tests: fewer thoughts and people, showcase thoughts kept first. */
+  readonly limit?: { readonly thoughts?: number; readonly people?: number };
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface SeedResult {
+  readonly conversationId: string;
+  readonly thoughts: number;
+  readonly ratings: number;
+  readonly participants: number;
+  /** False when the sample conversation was already there (and finished, if it was not yet). */
+  readonly created: boolean;
+}
+
+/**
+ * The creation request runs under a fixed pseudo-user and client key, so a second seed (or a
+ * double click on the button) replays the first conversation instead of creating another.
+ */
+const seedUserId = "groundswell-demo-seed";
+const seedClientKey = "northwind-sample-fy2027";
+const conversationBody = { template: "strategy-input", title: demoTitle, context: demoContext } as const;
+
+interface Participant {
+  readonly person: DemoPerson;
+  readonly userId: string;
+  readonly attributes: Record<string, string>;
+}
+
+/**
+ * Fills the store with a finished sample conversation: the demo company in the directory, one
+ * strategy-input conversation, its thoughts shared and rated by simulated employees through the
+ * same repositories the API uses, then closed. Every step is idempotent, so an interrupted seed
+ * resumes where it stopped. Themes are not computed here.
+ */
+export async function seedDemo(services: Services, options: SeedOptions = {}): Promise<SeedResult> {
+  const random = options.random ?? mulberry32(2027);
+  const progress = options.onProgress ?? (() => {});
+  const concurrency = options.concurrency ?? 8;
+  const people = pickPeople(options.limit?.people);
+  const thoughts = pickThoughts(options.limit?.thoughts);
+
+  progress(0, "Adding Northwind's people to the directory");
+  const { participants, invited } = await ensureDirectory(services, people);
+
+  const existing = await findDemoConversation(services);
+  let conversation: Conversation = existing ?? (await createConversation(services, invited));
+  const created = existing === undefined;
+
+  if (conversation.state === "draft" || conversation.state === "scheduled") {
+    conversation = await advance(services, conversation, "sharing");
+  }
+  if (conversation.state === "sharing") {
+    await shareAll(services, conversation, participants, thoughts, random, concurrency, (done) =>
+      progress(0.05 + 0.3 * (done / thoughts.length), `Sharing thoughts (${done}/${thoughts.length})`),
+    );
+    conversation = await advance(services, conversation, "rating");
+  }
+  if (conversation.state === "rating") {
+    const texts = await thoughtsById(services, conversation.id, thoughts);
+    const raters = planRaters(participants, options.ratingsPerPerson ?? 20, random);
+    const goal = raters.reduce((sum, r) => sum + r.goal, 0);
+    await rateAll(services, conversation.id, raters, texts, random, (done) => {
+      if (done % 250 === 0)
+        progress(0.35 + 0.5 * Math.min(1, done / goal), `Rating thoughts (${done}/${goal})`);
+    });
+    progress(0.9, "Saving the ratings");
+    conversation = await advance(services, conversation, "closed");
+  }
+  if (conversation.state === "closed") {
+    // Themes are computed the way closing always starts them: a theme-run job on the queue.
+    progress(0.95, "Computing themes");
+    const { job, created: started } = await services.jobs.startThemeRun(conversation.id);
+    if (started) await services.queue.enqueue({ jobId: job.id, conversationId: conversation.id });
+  }
+
+  const counts = await services.conversations.counts(conversation.id, 0);
+  progress(1, "Done");
+  return {
+    conversationId: conversation.id,
+    thoughts: counts.thoughts,
+    ratings: counts.ratings,
+    participants: counts.participants,
+    created,
+  };
+}
+
+/** Round-robin over departments, so a limited run still has every department. */
+function pickPeople(limit = demoPeople.length): DemoPerson[] {
+  const byDepartment = groupBy(demoPeople, (p) => p.departmentCode);
+  const picked: DemoPerson[] = [];
+  for (let round = 0; picked.length < limit; round++) {
+    const before = picked.length;
+    for (const group of byDepartment.values()) {
+      const person = group[round];
+      if (person && picked.length < limit) picked.push(person);
+    }
+    if (picked.length === before) break;
+  }
+  return picked;
+}
+
+/** The showcase (contact details, names, polarizing) first, then an even sample of the rest. */
+function pickThoughts(limit = demoThoughts.length): DemoThought[] {
+  const showcase = (t: DemoThought) => t.polarizing || screenThought(t.text).warnings.length > 0;
+  const first = demoThoughts.filter(showcase).slice(0, limit);
+  const rest = demoThoughts.filter((t) => !showcase(t));
+  const wanted = Math.min(rest.length, limit - first.length);
+  const sampled = Array.from({ length: wanted }, (_, i) => rest[Math.floor((i * rest.length) / wanted)]!);
+  return [...first, ...sampled];
+}
+
+async function ensureDirectory(services: Services, people: readonly DemoPerson[]) {
+  const known = new Map((await services.directory.all()).map((p) => [p.email, p]));
+  const missing = people.filter((p) => !known.has(p.email));
+  for (const saved of await services.directory.putMany(
+    missing.map(({ departmentCode: _code, ...person }) => person),
+  )) {
+    known.set(saved.email, saved);
+  }
+  // The directory's attributes win: an admin may have edited a demo person since the last seed.
+  const participants: Participant[] = people.map((person) => {
+    const entry = known.get(person.email)!;
+    return { person, userId: entry.id, attributes: entry.attributes };
+  });
+  // Audience is everyone, so "invited" counts the whole active directory, as the API would.
+  const invited = [...known.values()].filter((p) => p.active).length;
+  return { participants, invited };
+}
+
+async function findDemoConversation(services: Services): Promise<Conversation | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await services.conversations.list(cursor);
+    const found = page.items.find((c) => c.title === demoTitle && c.template === "strategy-input");
+    if (found) return found;
+    cursor = page.cursor;
+  } while (cursor);
+  return undefined;
+}
+
+async function createConversation(services: Services, invited: number): Promise<Conversation> {
+  return services.conversations.createOnce({ ...conversationBody }, invited, {
+    recordKey: idempotencyRecordKey(services.authorKeySecret, seedUserId, seedClientKey, "conversation"),
+    requestHash: requestHash(conversationBody),
+  });
+}
+
+/** A transition that tolerates a concurrent seed (or a facilitator) having moved it first. */
+async function advance(services: Services, conversation: Conversation, to: ConversationState) {
+  try {
+    return await services.conversations.transition(conversation.id, to, conversation.state);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const current = await services.conversations.get(conversation.id);
+    if (current.state === to) return current;
+    throw error;
+  }
+}
+
+async function shareAll(
+  services: Services,
+  conversation: Conversation,
+  participants: readonly Participant[],
+  thoughts: readonly DemoThought[],
+  random: () => number,
+  concurrency: number,
+  onShared: (done: number) => void,
+) {
+  const authored = assignAuthors(participants, thoughts, conversation.settings.maxThoughtsPerPerson, random);
+  let done = 0;
+  await pool([...authored], concurrency, async ([author, own]) => {
+    const { authorKey } = personKeys(services.authorKeySecret, conversation.id, author.userId);
+    const joined = await services.participation.join(conversation.id, author.userId, async () => ({
+      ...author.attributes,
+    }));
+    for (const { index, thought } of own) {
+      const screened = screenThought(normaliseText(thought.text));
+      await services.thoughts.share({
+        conversationId: conversation.id,
+        userId: author.userId,
+        text: screened.text,
+        authorKey,
+        attributes: joined.attributes,
+        status: conversation.settings.moderation === "pre" ? "pending" : "visible",
+        needsReview: screened.needsReview,
+        maxPerPerson: conversation.settings.maxThoughtsPerPerson,
+        // One fixed key per sample thought, whoever writes it: a resumed seed replays it.
+        idempotency: {
+          recordKey: idempotencyRecordKey(
+            services.authorKeySecret,
+            seedUserId,
+            `demo-thought-${index}`,
+            `thought:${conversation.id}`,
+          ),
+          requestHash: requestHash(screened.text),
+        },
+      });
+      onShared(++done);
+    }
+  });
+}
+
+/**
+ * Each thought goes to someone in the department that would write it. About two in three people
+ * share at all, and the load is spread so nobody hits the per-person cap.
+ */
+function assignAuthors(
+  participants: readonly Participant[],
+  thoughts: readonly DemoThought[],
+  cap: number,
+  random: () => number,
+): Map<Participant, { index: number; thought: DemoThought }[]> {
+  const sharers = participants.filter(() => random() < 0.7);
+  const pool = sharers.length > 0 ? sharers : [...participants];
+  const byDepartment = groupBy(pool, (p) => p.person.departmentCode);
+  const authored = new Map<Participant, { index: number; thought: DemoThought }[]>();
+  for (const [index, thought] of thoughts.entries()) {
+    const candidates = (byDepartment.get(thought.department) ?? pool).filter(
+      (p) => (authored.get(p)?.length ?? 0) < cap,
+    );
+    const open =
+      candidates.length > 0 ? candidates : pool.filter((p) => (authored.get(p)?.length ?? 0) < cap);
+    const fewest = Math.min(...open.map((p) => authored.get(p)?.length ?? 0));
+    const least = open.filter((p) => (authored.get(p)?.length ?? 0) === fewest);
+    const author = least[Math.floor(random() * least.length)]!;
+    authored.set(author, [...(authored.get(author) ?? []), { index, thought }]);
+  }
+  return authored;
+}
+
+/** What the simulation knows about each stored thought, matched back by its stored text. */
+async function thoughtsById(services: Services, conversationId: string, thoughts: readonly DemoThought[]) {
+  const byText = new Map(thoughts.map((t) => [screenThought(normaliseText(t.text)).text, t]));
+  const found = new Map<string, DemoThought>();
+  for await (const page of services.thoughts.all(conversationId)) {
+    for (const stored of page) {
+      found.set(stored.id, byText.get(stored.text) ?? { ...neutral, text: stored.text });
+    }
+  }
+  return found;
+}
+
+const neutral: DemoThought = { text: "", department: "ST", theme: "noise", appeal: 3, polarizing: false };
+
+interface SimulatedRater extends Participant {
+  /** How many ratings this person gives before stopping. */
+  readonly goal: number;
+  /** Some people rate everything generously, some harshly. */
+  readonly leniency: number;
+  readonly skipRate: number;
+}
+
+/** About one in twelve never rates and one in seven stops early, as in a real conversation. */
+function planRaters(participants: readonly Participant[], target: number, random: () => number) {
+  const raters: SimulatedRater[] = [];
+  for (const participant of participants) {
+    const roll = random();
+    if (roll < 0.08) continue;
+    const goal = roll < 0.22 ? Math.max(1, Math.round(target * (0.4 + 0.4 * random()))) : target;
+    const leniency = gaussian(random) * 0.4;
+    const skipRate = random() < 0.3 ? 0.08 : 0.02;
+    raters.push({ ...participant, goal, leniency, skipRate });
+  }
+  return raters;
+}
+
+/**
+ * The simulated people rate through the distributor the API uses (`pickBatch`: least exposed,
+ * never their own, never twice), run in memory, and the finished ratings are written in bulk.
+ * Rating one by one through the API path costs a transaction each: minutes for a full demo on
+ * two cores, where a newcomer should see a report within two minutes of the first start.
+ */
+async function rateAll(
+  services: Services,
+  conversationId: string,
+  raters: readonly SimulatedRater[],
+  thoughts: ReadonlyMap<string, DemoThought>,
+  random: () => number,
+  onRated: (done: number) => void,
+) {
+  const exposure = new Map<string, number>();
+  const authors = new Map<string, string>();
+  for await (const page of services.thoughts.all(conversationId)) {
+    for (const t of page) {
+      if (t.status !== "visible") continue;
+      exposure.set(t.id, t.exposure);
+      authors.set(t.id, t.authorKey);
+    }
+  }
+  const entries: { rater: Rater; thoughtId: string; verdict: { stars: Stars } | { skip: true } }[] = [];
+  let done = 0;
+  for (const simulated of raters) {
+    const rater = await raterOf(services, conversationId, simulated);
+    const seen = new Set<string>();
+    let rated = 0;
+    while (rated < simulated.goal) {
+      const candidates = [...exposure].map(([id, e]) => ({ id, exposure: e, authorKey: authors.get(id)! }));
+      const batch = pickBatch({ candidates, seen, authorKey: rater.authorKey, size: 10, random });
+      if (batch.length === 0) break;
+      for (const candidate of batch) {
+        if (rated >= simulated.goal) break;
+        seen.add(candidate.id);
+        const verdict = decide(thoughts.get(candidate.id) ?? neutral, simulated, random);
+        entries.push({ rater, thoughtId: candidate.id, verdict });
+        if ("stars" in verdict) {
+          exposure.set(candidate.id, (exposure.get(candidate.id) ?? 0) + 1);
+          rated++;
+          onRated(++done);
+        }
+      }
+    }
+  }
+  // Skips can leave a thought unrated in a small run: a late rater takes each such thought.
+  const ratedIds = new Set(entries.filter((e) => "stars" in e.verdict).map((e) => e.thoughtId));
+  for (const [thoughtId] of exposure) {
+    if (ratedIds.has(thoughtId)) continue;
+    const simulated = raters.find((r) => {
+      const mine = personKeys(services.authorKeySecret, conversationId, r.userId).authorKey;
+      return (
+        mine !== authors.get(thoughtId) &&
+        !entries.some((e) => e.thoughtId === thoughtId && e.rater.userId === r.userId)
+      );
+    });
+    if (!simulated) continue;
+    const rater = await raterOf(services, conversationId, simulated);
+    entries.push({
+      rater,
+      thoughtId,
+      verdict: { stars: toStars(3 + simulated.leniency + gaussian(random)) },
+    });
+  }
+  await services.ratings.importFinished(conversationId, entries);
+}
+
+/** Joins like the rating-batch route does; the rater carries the snapshot taken at joining. */
+async function raterOf(services: Services, conversationId: string, p: Participant): Promise<Rater> {
+  const joined = await services.participation.join(conversationId, p.userId, async () => ({
+    ...p.attributes,
+  }));
+  return {
+    conversationId,
+    userId: p.userId,
+    attributes: joined.attributes,
+    ...personKeys(services.authorKeySecret, conversationId, p.userId),
+  };
+}
+
+/**
+ * Stars from the thought's appeal, the rater's department bias on its theme and personal
+ * leniency, plus noise. Polarizing thoughts split into camps, with the department tilting the odds.
+ */
+export function decide(
+  thought: DemoThought,
+  rater: { readonly person: DemoPerson; readonly leniency: number; readonly skipRate: number },
+  random: () => number,
+): { stars: Stars } | { skip: true } {
+  const skipRate = rater.skipRate + (thought.appeal <= 1 ? 0.4 : 0);
+  if (random() < skipRate) return { skip: true };
+  const bias = themeBias[thought.theme][rater.person.departmentCode] ?? 0;
+  if (thought.polarizing) {
+    const high = clamp(0.5 + 0.35 * bias + 0.15 * rater.leniency, 0.1, 0.9);
+    if (random() < high) return { stars: random() < 0.6 ? 4 : 5 };
+    return { stars: random() < 0.5 ? 1 : 2 };
+  }
+  return { stars: toStars(thought.appeal + bias + rater.leniency + gaussian(random) * 0.8) };
+}
+
+type Stars = 1 | 2 | 3 | 4 | 5;
+const toStars = (x: number) => clamp(Math.round(x), 1, 5) as Stars;
+
+async function pool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(size, items.length)) }, worker));
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+const clamp = (x: number, low: number, high: number) => Math.min(high, Math.max(low, x));
+
+function gaussian(random: () => number): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+/** A small seeded generator: the default demo is the same company story on every machine. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,186 @@
+import { Matrix, SingularValueDecomposition } from "ml-matrix";
+import { describe, expect, it } from "vitest";
+import { candidateKs } from "../../../functions/themes/auto-k.js";
+import { type KeyPhrase, titleFromKeyPhrases } from "../../../functions/themes/key-phrases.js";
+import { kmeans } from "../../../functions/themes/kmeans.js";
+import { normalizedMutualInformation } from "../../../functions/themes/metrics.js";
+import { excerpt, type Member, pickRepresentatives } from "../../../functions/themes/representatives.js";
+import { createRng } from "../../../functions/themes/rng.js";
+import { denseMatrix, type SparseMatrix } from "../../../functions/themes/sparse.js";
+import { truncatedSvd } from "../../../functions/themes/svd.js";
+import { buildFeatures } from "../../../functions/themes/tfidf.js";
+import { stableThemeIds } from "../../../functions/themes/theme-id.js";
+import { compareIds } from "../../../functions/themes/thought-ids.js";
+import { tokenize } from "../../../functions/themes/tokenize.js";
+
+describe("tokenize", () => {
+  it("drops stop words, one-letter words and numbers, stems English, keeps the written form", () => {
+    const tokens = tokenize("Hiring managers are hiring 3 new SQL engineers in Berlin.");
+    expect(tokens.map((t) => t.stem)).toEqual(["hire", "manag", "hire", "new", "sql", "engin", "berlin"]);
+    expect(tokens.map((t) => t.surface)).toEqual([
+      "hiring",
+      "managers",
+      "hiring",
+      "new",
+      "SQL",
+      "engineers",
+      "Berlin",
+    ]);
+  });
+
+  it("marks words that form a phrase as written", () => {
+    const tokens = tokenize("remote work, PL/SQL and e-mail");
+    expect(tokens.map((t) => [t.surface, t.followsPrevious, t.joiner])).toEqual([
+      ["remote", false, " "],
+      ["work", true, " "],
+      ["PL", false, " "],
+      ["SQL", true, "/"],
+      ["mail", false, " "],
+    ]);
+  });
+
+  it("splits unspaced scripts into character bigrams and keeps other scripts whole", () => {
+    expect(tokenize("远程办公").map((t) => t.stem)).toEqual(["远程", "程办", "办公"]);
+    expect(tokenize("Обучение сотрудников").map((t) => t.stem)).toEqual(["обучение", "сотрудников"]);
+  });
+});
+
+describe("buildFeatures", () => {
+  const docs = ["remote work helps", "remote work hurts", "pricing is unclear", "pricing pages"].map(
+    tokenize,
+  );
+
+  it("keeps words and bigrams that reach min df, with L2-normalised rows", () => {
+    const features = buildFeatures(docs, { minDf: 2, maxDfShare: 1, bigrams: true });
+    expect(features.terms).toEqual(["price", "remot", "remot work", "work"]);
+    expect(features.surfaces).toEqual(["pricing", "remote", "remote work", "work"]);
+    for (let row = 0; row < 4; row++) {
+      const { rowStart, values } = features.tfidf;
+      const norm = Math.hypot(...values.subarray(rowStart[row]!, rowStart[row + 1]!));
+      expect(norm).toBeCloseTo(1, 12);
+    }
+  });
+
+  it("drops words in more than the allowed share of documents", () => {
+    const features = buildFeatures(docs, { minDf: 1, maxDfShare: 0.25, bigrams: false });
+    expect(features.terms).not.toContain("price");
+    expect(features.terms).toContain("unclear");
+  });
+});
+
+describe("truncatedSvd", () => {
+  it("finds the leading singular values of a sparse matrix", () => {
+    const rng = createRng(5);
+    const dense = Array.from({ length: 40 }, () =>
+      Array.from({ length: 25 }, () => (rng.next() < 0.3 ? rng.next() : 0)),
+    );
+    const rowStart = new Int32Array(41);
+    const colIndex: number[] = [];
+    const values: number[] = [];
+    dense.forEach((row, i) => {
+      row.forEach((v, j) => {
+        if (v !== 0) {
+          colIndex.push(j);
+          values.push(v);
+        }
+      });
+      rowStart[i + 1] = colIndex.length;
+    });
+    const sparse: SparseMatrix = {
+      rows: 40,
+      cols: 25,
+      rowStart,
+      colIndex: Int32Array.from(colIndex),
+      values: Float64Array.from(values),
+    };
+    const exact = new SingularValueDecomposition(new Matrix(dense)).diagonal;
+    const approx = truncatedSvd(sparse, 5, createRng(1), { oversample: 10, powerIterations: 4 });
+    expect(approx.embedding.rows).toBe(40);
+    expect(approx.embedding.cols).toBe(5);
+    for (const [i, value] of approx.singularValues.entries()) expect(value).toBeCloseTo(exact[i]!, 2);
+  });
+});
+
+describe("kmeans", () => {
+  it("recovers well separated groups and is deterministic for a seed", () => {
+    const rng = createRng(3);
+    const points = denseMatrix(90, 2);
+    const truth: number[] = [];
+    for (let i = 0; i < 90; i++) {
+      const group = i % 3;
+      points.data[i * 2] = group * 10 + rng.normal() * 0.5;
+      points.data[i * 2 + 1] = (group === 1 ? 10 : 0) + rng.normal() * 0.5;
+      truth.push(group);
+    }
+    const run = () => kmeans(points, 3, { restarts: 3, maxIterations: 100, rng: createRng(11) });
+    const result = run();
+    expect(normalizedMutualInformation(truth, Array.from(result.labels))).toBeCloseTo(1, 10);
+    expect(run()).toEqual(result);
+  });
+});
+
+describe("small helpers", () => {
+  it("orders ids naturally", () => {
+    expect(["t10", "t2", "b", "a1", "t1", "007", "8", "a"].sort(compareIds)).toEqual([
+      "007",
+      "8",
+      "a",
+      "a1",
+      "b",
+      "t1",
+      "t2",
+      "t10",
+    ]);
+  });
+
+  it("candidate ks step by one up to 10, then roughly 15%", () => {
+    expect(candidateKs(2, 24)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 21, 24]);
+    expect(candidateKs(2, 2)).toEqual([2]);
+  });
+
+  it("theme ids depend on the top two key terms only, in any order", () => {
+    const [a, b, c, d] = stableThemeIds([
+      ["remot work", "offic"],
+      ["offic", "remot work", "commut"],
+      ["price", "discount"],
+      ["remot work", "offic", "travel"],
+    ]);
+    expect(a).toMatch(/^theme-[0-9a-f]{10}$/);
+    expect(b).toBe(`${a}-2`);
+    expect(d).toBe(`${a}-3`);
+    expect(c).not.toBe(a);
+  });
+
+  it("titles have two to five words", () => {
+    const phrase = (surface: string): KeyPhrase => ({ term: surface, surface, score: 1 });
+    expect(titleFromKeyPhrases([phrase("remote work"), phrase("office days"), phrase("commute")])).toBe(
+      "Remote work, office days",
+    );
+    expect(titleFromKeyPhrases([phrase("pricing"), phrase("discounts")])).toBe("Pricing, discounts");
+    expect(titleFromKeyPhrases([phrase("SQL")])).toBe("Thoughts on SQL");
+    expect(titleFromKeyPhrases([])).toBe("Miscellaneous thoughts");
+  });
+
+  it("representatives: best rated among the central half, else most central", () => {
+    const member = (id: string, centrality: number, score?: number): Member => ({
+      index: 0,
+      id,
+      text: id,
+      centrality,
+      ...(score === undefined ? {} : { score }),
+    });
+    const members = [member("a", 0.9, 3), member("b", 0.8, 4.5), member("c", 0.1, 5), member("d", 0.7)];
+    expect(pickRepresentatives(members, 2).map((m) => m.id)).toEqual(["b", "a"]);
+    const unrated = members.map(({ score: _, ...rest }) => rest);
+    expect(pickRepresentatives(unrated, 3).map((m) => m.id)).toEqual(["a", "b", "d"]);
+  });
+
+  it("excerpts stop at a sentence or word boundary", () => {
+    expect(excerpt("Short one.")).toBe("Short one.");
+    const long = `${"First sentence is here. ".repeat(3)}${"word ".repeat(60)}`;
+    expect(excerpt(long, 100)).toBe(
+      "First sentence is here. First sentence is here. First sentence is here.",
+    );
+    expect(excerpt("word ".repeat(60), 20)).toBe("word word word word…");
+  });
+});

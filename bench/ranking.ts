@@ -18,7 +18,7 @@
  *
  * Ten seeds by default: precision@20 moves in steps of 0.05 and varies by about 0.1 between seeds,
  * so five seeds leave the ratio to the baseline uncertain by about ±0.06.
- * Options: --seeds=1,2,3 --floor=8 --share=0.7 --cap=3 --raterStrength=8 --iterations=4 (tune on
+ * Options: --seeds=1,2,3 --floor=8 --share=0.7 --cap=3 --rule=lucb --raterStrength=8 --iterations=4 (tune on
  * seeds other than the reported ones); --quick: seeds 1–3, 20 ratings/person only, no late table;
  * --signal=0.6 --noise=1 change the truth model, to see how the ratio depends on signal-to-noise.
  */
@@ -47,6 +47,7 @@ const policy: Partial<AdaptivePolicy> = {
   ...(args.has("floor") && { floor: Number(args.get("floor")) }),
   ...(args.has("share") && { share: Number(args.get("share")) }),
   ...(args.has("cap") && { cap: Number(args.get("cap")) }),
+  ...(args.has("rule") && { rule: args.get("rule") as AdaptivePolicy["rule"] }),
 };
 
 const truth: TruthModel = {

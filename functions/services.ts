@@ -12,6 +12,7 @@ import { DueRepository } from "./repositories/due.js";
 import { JobRepository } from "./repositories/jobs.js";
 import { ModerationRepository } from "./repositories/moderation.js";
 import { ParticipationRepository } from "./repositories/participation.js";
+import { RankingSnapshotRepository } from "./repositories/ranking-snapshot.js";
 import { RatingRepository } from "./repositories/ratings.js";
 import { ReportRepository } from "./repositories/reports.js";
 import { SettingsRepository } from "./repositories/settings.js";
@@ -43,6 +44,7 @@ export interface Services extends AppDeps {
   readonly conversations: ConversationRepository;
   readonly thoughts: ThoughtRepository;
   readonly ratings: RatingRepository;
+  readonly rankingSnapshots: RankingSnapshotRepository;
   readonly participation: ParticipationRepository;
   readonly directory: DirectoryRepository;
   readonly jobs: JobRepository;
@@ -64,6 +66,7 @@ export function createServices(deps: AppDeps): Services {
     conversations: new ConversationRepository(deps.db),
     thoughts: new ThoughtRepository(deps.db),
     ratings: new RatingRepository(deps.db, deps.random),
+    rankingSnapshots: new RankingSnapshotRepository(deps.db),
     participation: new ParticipationRepository(deps.db),
     directory: new DirectoryRepository(deps.db),
     jobs: new JobRepository(deps.db),

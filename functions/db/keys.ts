@@ -62,6 +62,8 @@ export const keys = {
     pk: `CONV#${conversationId}`,
     sk: `REPORT#v${String(version).padStart(6, "0")}#${part}`,
   }),
+  /** What the adaptive distributor needs beyond the byExposure index (ranking-snapshot.ts). */
+  rankingSnapshot: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "RANKING-SNAPSHOT" }),
   themeEdits: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-EDITS" }),
   /** Leadership's responses to a conversation's themes: one item, one attribute per theme. */
   themeResponses: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-RESPONSES" }),

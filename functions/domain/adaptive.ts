@@ -12,6 +12,7 @@ import {
   CI_Z,
   type Histogram,
   histogramMoments,
+  type Interval,
   type Moments,
   momentsPrior,
   type Prior,
@@ -45,12 +46,21 @@ export interface AdaptivePolicy {
   readonly cap: number;
   /** Width of the interval that decides "straddles" (the report's 95% interval by default). */
   readonly z: number;
+  /**
+   * Which contenders the adaptive slots go to first. "straddle": every eligible thought whose
+   * interval contains the boundary, least exposed first. "lucb": LUCB-style top-k identification
+   * (Kalyanakrishnan et al. 2012): the current top-k member with the lowest lower bound and the
+   * outsider with the highest upper bound, then their next neighbours, alternating; only thoughts
+   * in the overlap of those two bounds, since outside it a rating cannot change the top k.
+   */
+  readonly rule: "straddle" | "lucb";
 }
 
 /**
  * Tuned with bench/ranking.ts on seeds 101–124, not the ones it reports. The cap is what binds:
  * contenders end at 3× the mean, and floor/share variations within 5–10 and 0.5–1 move
  * precision@20 by about one standard error. 0.6 keeps a margin over the 0.5× fairness bar.
+ * The LUCB rule was chosen against on seeds 101–106 (bar row P@20 0.717 vs 0.775 for "straddle").
  */
 export const defaultAdaptivePolicy: AdaptivePolicy = {
   floor: 8,
@@ -59,6 +69,7 @@ export const defaultAdaptivePolicy: AdaptivePolicy = {
   share: 0.7,
   cap: 3,
   z: CI_Z,
+  rule: "straddle",
 };
 
 export interface AdaptivePickInput extends Omit<PickInput, "candidates"> {
@@ -70,27 +81,42 @@ export interface AdaptivePickInput extends Omit<PickInput, "candidates"> {
   readonly policy?: Partial<AdaptivePolicy>;
   /** The conversation prior; computed from the candidates' (adjusted) moments when absent. */
   readonly prior?: Prior;
+  /**
+   * When the candidates are only part of the conversation (the API reads a bounded slice, see
+   * ranking-snapshot.ts): the conversation-wide floor decision and mean exposure, which the slice
+   * alone would get wrong. The candidates must then include every thought near the top-k line.
+   */
+  readonly conversation?: { readonly floorReached: boolean; readonly meanExposure: number };
+  /**
+   * Thoughts known only by their exposure (the API's least-exposed page): offered by the balanced
+   * part like any candidate, never adaptively, and not part of the boundary.
+   */
+  readonly others?: readonly Candidate[];
 }
 
-export function pickAdaptiveBatch(input: AdaptivePickInput): RatedCandidate[] {
+/** Returns candidates and `others` entries as given (the very objects), adaptive ones mixed in. */
+export function pickAdaptiveBatch(input: AdaptivePickInput): Candidate[] {
   const policy = { ...defaultAdaptivePolicy, ...input.policy };
   const { candidates, seen, authorKey, size, random } = input;
-  // pickBatch returns the very objects it was given, so the cast only restores their full type.
-  const balanced = (from: readonly RatedCandidate[], n: number) =>
-    pickBatch({ candidates: from, seen, authorKey, size: n, random }) as RatedCandidate[];
+  // Known by exposure only, unless also a rated candidate (then the candidate's entry counts).
+  const rated = new Set(candidates.map((c) => c.id));
+  const pool: Candidate[] = [...candidates, ...(input.others ?? []).filter((c) => !rated.has(c.id))];
+  const balanced = (from: readonly Candidate[], n: number) =>
+    pickBatch({ candidates: from, seen, authorKey, size: n, random });
 
-  if (size <= 0 || !floorReached(candidates, policy.floor, policy.relativeFloor)) {
-    return balanced(candidates, size);
-  }
+  const reached = input.conversation
+    ? input.conversation.floorReached
+    : floorReached(candidates, policy.floor, policy.relativeFloor);
+  if (size <= 0 || !reached) return balanced(pool, size);
 
   const slots = adaptiveSlots(size, policy.share, random);
   const contenders = slots > 0 ? boundaryContenders({ ...input, policy }) : [];
   const adaptive = contenders.slice(0, slots);
-  if (adaptive.length === 0) return balanced(candidates, size);
+  if (adaptive.length === 0) return balanced(pool, size);
 
   const taken = new Set(adaptive.map((c) => c.id));
   const rest = balanced(
-    candidates.filter((c) => !taken.has(c.id)),
+    pool.filter((c) => !taken.has(c.id)),
     size - adaptive.length,
   );
   // Mixed, so a batch's order does not tell a rater which thoughts are top-k contenders.
@@ -142,6 +168,8 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
   const boundary = (kth + next) / 2;
   const meanExposure = candidates.reduce((s, c) => s + c.exposure, 0) / candidates.length;
 
+  if (policy.rule === "lucb") return lucbContenders(input, intervals);
+
   const contenders = candidates.filter(
     (c, i) =>
       c.authorKey !== authorKey &&
@@ -151,6 +179,57 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
       boundary <= intervals[i]!.high,
   );
   return shuffle(contenders, random).sort((a, b) => a.exposure - b.exposure);
+}
+
+/**
+ * LUCB order: the weakest-looking member of the current top k (lowest lower bound) and the
+ * strongest-looking outsider (highest upper bound) are the pair whose ordering is least settled,
+ * so they come first, then the next ones from each side, alternating. The overlap test uses every
+ * thought's bounds (the line is a property of the conversation); eligibility (not own, not seen,
+ * under the cap) only decides who can be offered to this rater.
+ */
+function lucbContenders(
+  input: AdaptivePickInput & { policy: AdaptivePolicy },
+  intervals: readonly ({ score: number } & Interval)[],
+): RatedCandidate[] {
+  const { candidates, seen, authorKey, random, policy } = input;
+  // Ties in score are broken at random so equal thoughts share the top-k slots fairly.
+  const order = shuffle([...candidates.keys()], random).sort(
+    (a, b) => intervals[b]!.score - intervals[a]!.score,
+  );
+  const inTop = new Set(order.slice(0, policy.topK));
+  let weakestLow = Number.POSITIVE_INFINITY;
+  let strongestHigh = Number.NEGATIVE_INFINITY;
+  for (const [i, interval] of intervals.entries()) {
+    if (inTop.has(i)) weakestLow = Math.min(weakestLow, interval.low);
+    else strongestHigh = Math.max(strongestHigh, interval.high);
+  }
+  // Separated: no rating is needed to tell the top k from the rest at this confidence.
+  if (strongestHigh < weakestLow) return [];
+  const meanExposure = conversationMeanExposure(input);
+  const eligible = (i: number) => {
+    const c = candidates[i]!;
+    return c.authorKey !== authorKey && !seen.has(c.id) && c.exposure + 1 <= policy.cap * meanExposure;
+  };
+  const members = order
+    .filter((i) => inTop.has(i) && eligible(i) && intervals[i]!.low <= strongestHigh)
+    .sort((a, b) => intervals[a]!.low - intervals[b]!.low);
+  const outsiders = order
+    .filter((i) => !inTop.has(i) && eligible(i) && intervals[i]!.high >= weakestLow)
+    .sort((a, b) => intervals[b]!.high - intervals[a]!.high);
+  const out: RatedCandidate[] = [];
+  for (let j = 0; j < Math.max(members.length, outsiders.length); j++) {
+    if (j < members.length) out.push(candidates[members[j]!]!);
+    if (j < outsiders.length) out.push(candidates[outsiders[j]!]!);
+  }
+  return out;
+}
+
+function conversationMeanExposure(input: AdaptivePickInput): number {
+  const { candidates } = input;
+  return (
+    input.conversation?.meanExposure ?? candidates.reduce((s, c) => s + c.exposure, 0) / candidates.length
+  );
 }
 
 /** The k-th and (k+1)-th largest values (1-based k < values.length), keeping only k + 1 in hand. */
@@ -171,4 +250,30 @@ function kthLargestPair(values: readonly number[], k: number): [number, number] 
 
 function ratingCount(h: Histogram): number {
   return h[0] + h[1] + h[2] + h[3] + h[4];
+}
+
+/**
+ * For a bounded read of the conversation (ranking-snapshot.ts): the thoughts the adaptive picker
+ * can want, given everything. The top k + 1 by score always, so that the k-th and (k+1)-th scores
+ * (the boundary) come out the same from the subset; then every thought whose interval contains
+ * the boundary, nearest first, up to `limit`. Thoughts further away could only become contenders
+ * after ratings the next refresh sees.
+ */
+export function snapshotContenders<T extends RatedCandidate>(
+  candidates: readonly T[],
+  prior: Prior,
+  limit: number,
+  policy: Pick<AdaptivePolicy, "topK" | "z"> = defaultAdaptivePolicy,
+): T[] {
+  const scored = candidates
+    .map((c) => ({ c, ...scoreInterval(c.histogram, prior, policy.z, c.adjusted) }))
+    .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1));
+  if (scored.length <= policy.topK) return scored.map((s) => s.c).slice(0, limit);
+  const boundary = (scored[policy.topK - 1]!.score + scored[policy.topK]!.score) / 2;
+  const head = scored.slice(0, policy.topK + 1);
+  const straddling = scored
+    .slice(policy.topK + 1)
+    .filter((s) => s.low <= boundary && boundary <= s.high)
+    .sort((a, b) => Math.abs(a.score - boundary) - Math.abs(b.score - boundary));
+  return [...head, ...straddling].slice(0, Math.max(limit, policy.topK + 1)).map((s) => s.c);
 }

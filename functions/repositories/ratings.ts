@@ -7,11 +7,13 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
+import { defaultAdaptivePolicy, pickAdaptiveBatch } from "../domain/adaptive.js";
 import { type Candidate, pickBatch } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
 import { getOrCreate } from "../lib/maps.js";
 import { counterIncrement } from "./counters.js";
 import type { Db } from "./db.js";
+import { RankingSnapshotRepository } from "./ranking-snapshot.js";
 
 /** `withdrawn`: the thought was hidden by a moderator after it was assigned. */
 export type AssignmentStatus = "assigned" | "rated" | "skipped" | "withdrawn";
@@ -46,6 +48,11 @@ export interface RatingRecord {
 const maxCandidatePages = 4;
 const candidatePageSize = 200;
 const maxSeenPages = 5;
+/**
+ * The adaptive cap on the request path, under the 3× fairness bar: exposures of contenders outside
+ * the page come from the snapshot, up to one scheduler run old, so leave half a mean of headroom.
+ */
+const apiExposureCap = 2.5;
 
 export class RatingRepository {
   constructor(
@@ -100,8 +107,17 @@ export class RatingRepository {
     return { thoughtIds: [...open, ...picked.map((c) => c.id)], rated };
   }
 
+  /**
+   * Calls per batch, bounded: ≤ maxCandidatePages Queries of the byExposure index, plus one
+   * GetItem of the ranking snapshot sent alongside the first page (DESIGN §4).
+   */
   private async choose(rater: Rater, seen: ReadonlySet<string>, wanted: number): Promise<Candidate[]> {
+    // Without a snapshot the balanced choice is still a correct one, so a failed read degrades to it.
+    const snapshotRead = new RankingSnapshotRepository(this.db)
+      .get(rater.conversationId)
+      .catch(() => undefined);
     const candidates: Candidate[] = [];
+    let minRatings = Number.POSITIVE_INFINITY;
     let cursor: Record<string, unknown> | undefined;
     for (let page = 0; page < maxCandidatePages; page++) {
       const result = await this.db.doc.send(
@@ -120,13 +136,33 @@ export class RatingRepository {
           exposure: Number(item.exposure),
           authorKey: String(item.authorKey),
         });
+        minRatings = Math.min(minRatings, Number(item.ratingCount ?? 0));
       }
       cursor = result.LastEvaluatedKey;
       const eligible = candidates.filter((c) => c.authorKey !== rater.authorKey && !seen.has(c.id)).length;
       // Read one level further than needed so ties at the cut are shuffled fairly.
       if (!cursor || eligible >= wanted * 2) break;
     }
-    return pickBatch({ candidates, seen, authorKey: rater.authorKey, size: wanted, random: this.random });
+    const snapshot = await snapshotRead;
+    const balanced = { candidates, seen, authorKey: rater.authorKey, size: wanted, random: this.random };
+    if (!snapshot || snapshot.contenders.length === 0) return pickBatch(balanced);
+    const policy = { ...defaultAdaptivePolicy, cap: apiExposureCap };
+    const threshold = Math.max(policy.floor, policy.relativeFloor * snapshot.meanRatings);
+    // The snapshot may be a run old: a thought shared since then shows in the page with few
+    // ratings, and holds the adaptive slots back until it has caught up, as in the simulation.
+    const floorReached = snapshot.minRatings >= threshold && minRatings >= threshold;
+    if (!floorReached) return pickBatch(balanced);
+    // Current exposure for the contenders the page holds, the snapshot's for the rest.
+    const live = new Map(candidates.map((c) => [c.id, c.exposure]));
+    const contenders = snapshot.contenders.map((c) => ({ ...c, exposure: live.get(c.id) ?? c.exposure }));
+    return pickAdaptiveBatch({
+      ...balanced,
+      candidates: contenders,
+      others: candidates,
+      prior: snapshot.prior,
+      policy,
+      conversation: { floorReached, meanExposure: snapshot.meanExposure },
+    });
   }
 
   private assignItems(rater: Rater, chosen: readonly Candidate[]) {

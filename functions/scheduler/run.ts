@@ -45,6 +45,7 @@ export async function runScheduler(s: Services, now: Date): Promise<SchedulerRun
       }
     }
   }
+  await refreshRankingSnapshots(s, now);
   if (totals.transitions + totals.reminders + totals.notices > 0)
     s.logger.info("scheduler run", { runId, ...totals });
   return totals;
@@ -98,4 +99,29 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
     default:
       return { kind: "transitions", count: 0 };
   }
+}
+
+/**
+ * DESIGN §4: the adaptive distributor's ranking snapshot (ranking-snapshot.ts), recomputed every
+ * run for conversations still collecting thoughts or ratings. Found through the gsi1 list of
+ * conversations, not a Scan: bounded by the number of conversations. One failing conversation
+ * leaves its old snapshot (or none: plain balanced batches) and does not stop the others.
+ */
+async function refreshRankingSnapshots(s: Services, now: Date): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await s.conversations.list(cursor);
+    for (const conversation of page.items) {
+      if (conversation.state !== "sharing" && conversation.state !== "rating") continue;
+      try {
+        await s.rankingSnapshots.refresh(s.thoughts, conversation.id, now);
+      } catch (error) {
+        s.logger.error("ranking snapshot failed", {
+          conversationId: conversation.id,
+          error: (error as Error).name,
+        });
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor);
 }

@@ -6,6 +6,7 @@ import {
   floorReached,
   pickAdaptiveBatch,
   type RatedCandidate,
+  snapshotContenders,
 } from "../../functions/domain/adaptive.js";
 import { pickBatch } from "../../functions/domain/distributor.js";
 import type { Histogram, Prior } from "../../functions/domain/statistics.js";
@@ -156,5 +157,58 @@ describe("pickAdaptiveBatch", () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+
+  it("lucb: spends slots only where the top k and the rest still overlap", () => {
+    // field(): top's lower bound 4.57 is above every outsider's upper bound (border 4.54): separated.
+    for (let seed = 0; seed < 10; seed++) {
+      expect(pick(field(), { seed, policy: { rule: "lucb" } })[0]).toMatch(/^c/);
+    }
+    // A closer runner-up overlaps top: the pair is what the slots go to, the weak member first.
+    const close = [rated("top", [0, 0, 0, 0, 40]), rated("near", [0, 0, 0, 2, 18]), ...field().slice(2)];
+    for (let seed = 0; seed < 10; seed++) {
+      expect(pick(close, { seed, size: 2, policy: { rule: "lucb" } }).sort()).toEqual(["near", "top"]);
+    }
+  });
+
+  it("snapshotContenders keeps the top k + 1 and the straddlers, nearest the line first", () => {
+    expect(snapshotContenders(field(), prior, 150, { topK: 1, z: 1.96 }).map((c) => c.id)).toEqual([
+      "top",
+      "border",
+    ]);
+    const wide = [...field(), rated("unsure", [0, 0, 0, 0, 3])];
+    expect(snapshotContenders(wide, prior, 150, { topK: 1, z: 1.96 }).map((c) => c.id)).toEqual([
+      "top",
+      "border",
+      "unsure",
+    ]);
+  });
+
+  it("with a bounded slice: others only fill by exposure, the conversation's numbers decide", () => {
+    const others = Array.from({ length: 5 }, (_, i) => ({ id: `x${i}`, exposure: 1, authorKey: `x${i}` }));
+    const slice = field().slice(0, 2); // top and border, as a snapshot would hold them
+    const input = { seen: new Set<string>(), authorKey: "me", prior, others };
+    for (let seed = 0; seed < 10; seed++) {
+      const random = createRng(seed).next;
+      const batch = pickAdaptiveBatch({
+        ...input,
+        candidates: slice,
+        size: 2,
+        random,
+        policy: { ...policy, share: 0.5 },
+        conversation: { floorReached: true, meanExposure: 15.6 },
+      }).map((c) => c.id);
+      expect(batch).toContain("border");
+      expect(batch.filter((id) => id.startsWith("x"))).toHaveLength(1);
+      const held = pickAdaptiveBatch({
+        ...input,
+        candidates: slice,
+        size: 2,
+        random,
+        policy,
+        conversation: { floorReached: false, meanExposure: 15.6 },
+      });
+      expect(held.every((c) => c.id.startsWith("x"))).toBe(true);
+    }
   });
 });

@@ -38,6 +38,11 @@ export interface AppDeps {
   readonly mailer?: Mailer;
   /** The web app's address, for links in messages. */
   readonly appUrl?: string;
+  /** Loads the sample company (embedded default only; see routes/demo.ts). */
+  readonly seedDemo?: (
+    services: Services,
+    options: { onProgress?: (fraction: number, message: string) => void },
+  ) => Promise<{ conversationId: string }>;
 }
 
 export interface Services extends AppDeps {

@@ -15,6 +15,7 @@ import { runScheduler } from "../scheduler/run.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
 import type { InProcessQueue } from "../workers/queue.js";
+import { seedDemo } from "./demo/seed.js";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { starterDirectory } from "./starter-directory.js";
@@ -72,6 +73,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       themeEngine: selectThemeEngine(process.env),
       mailer: new FileMailer(join(dataDir, "mail")),
       appUrl: url,
+      seedDemo,
     });
     const api = createApp(services);
     const interval = options.schedulerIntervalSeconds ?? 60;

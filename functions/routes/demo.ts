@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { can } from "../domain/person.js";
 import { NotFoundError } from "../errors.js";
-import { seedDemo } from "../local/demo/seed.js";
 import type { Services } from "../services.js";
 import { createRouter, json, problems, protectedRoute } from "./http.js";
 
@@ -29,16 +28,18 @@ const statusRoute = protectedRoute(can.lead, {
 
 /**
  * The empty install's "Load sample data" button. Local only: it writes a fictional company into
- * the directory, which a real deployment must never do.
+ * the directory, which a real deployment must never do. The seeding code is injected by the
+ * embedded default, so the sample content never ships in the Lambda bundle.
  */
 export function demoRoutes(s: Services) {
   let status: DemoStatus = { state: "idle", progress: 0, message: "Not started" };
   const localOnly = () => {
-    if (!s.localIssuer) throw new NotFoundError("Sample data exists only on a local install.");
+    if (!s.localIssuer || !s.seedDemo) throw new NotFoundError("Sample data exists only on a local install.");
+    return s.seedDemo;
   };
   return createRouter()
     .openapi(startRoute, async (c) => {
-      localOnly();
+      const seedDemo = localOnly();
       if (status.state === "idle" || status.state === "failed") {
         status = { state: "running", progress: 0, message: "Starting" };
         seedDemo(s, { onProgress: (progress, message) => (status = { ...status, progress, message }) })

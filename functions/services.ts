@@ -1,6 +1,7 @@
 import type { LocalIssuer } from "./auth/local-issuer.js";
 import type { VerifierOptions } from "./auth/verify.js";
 import type { Logger } from "./lib/logger.js";
+import type { ContentScreen } from "./moderation/openai-moderation.js";
 import { type Mailer, MemoryMailer } from "./notify/mailer.js";
 import type { MailContext } from "./notify/templates.js";
 import { AuditRepository } from "./repositories/audit.js";
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly mailer?: Mailer;
   /** The web app's address, for links in messages. */
   readonly appUrl?: string;
+  /** The OpenAI moderation endpoint, when a key is configured (DESIGN §3.5). */
+  readonly contentScreen?: ContentScreen;
   /** Loads the sample company (embedded default only; see routes/demo.ts). */
   readonly seedDemo?: (
     services: Services,

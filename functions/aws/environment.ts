@@ -6,6 +6,7 @@ import { z } from "zod";
 import { parseConfig } from "../config.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
+import { openAiModeration } from "../moderation/openai-moderation.js";
 import { SesMailer } from "../notify/ses-mailer.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
@@ -73,6 +74,13 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     authorKeySecret: secret.SecretString,
     logger: jsonLogger(),
     themeEngine: selectThemeEngine(config),
+    ...(config.OPENAI_API_KEY && {
+      contentScreen: openAiModeration({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        logger: jsonLogger(),
+      }),
+    }),
     ...(aws.THEME_JOB_QUEUE_URL && {
       queue: new SqsQueue(new SQSClient({ region }), aws.THEME_JOB_QUEUE_URL),
     }),

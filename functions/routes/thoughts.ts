@@ -76,6 +76,8 @@ export function thoughtRoutes(s: Services) {
           { path: "text", message: `at most ${limit} characters (this one has ${screened.text.length})` },
         ]);
       }
+      // The model's opinion adds to the offline screening; it can only send a thought to review.
+      const flaggedByModel = (await s.contentScreen?.flags(screened.text)) ?? false;
       const joined = await s.participation.join(id, caller.userId, attributes);
       const { thought, replayed } = await s.thoughts.share({
         conversationId: id,
@@ -85,7 +87,7 @@ export function thoughtRoutes(s: Services) {
         attributes: joined.attributes,
         // Pre-moderation holds every thought; post-moderation holds only those naming people.
         status: conversation.settings.moderation === "pre" ? "pending" : "visible",
-        needsReview: screened.needsReview,
+        needsReview: screened.needsReview || flaggedByModel,
         maxPerPerson: conversation.settings.maxThoughtsPerPerson,
         idempotency: {
           recordKey: idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, `thought:${id}`),

@@ -21,7 +21,7 @@ export type Misbehaviour =
 export type Endpoint = "embeddings" | "chat";
 
 export interface RecordedRequest {
-  endpoint: Endpoint | "other";
+  endpoint: Endpoint | "moderations" | "other";
   path: string;
   authorization: string | undefined;
   /** The parsed JSON body. */
@@ -203,8 +203,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
     const path = request.url ?? "";
-    const endpoint: Endpoint | "other" =
-      path === "/v1/embeddings" ? "embeddings" : path === "/v1/chat/completions" ? "chat" : "other";
+    const endpoint: Endpoint | "moderations" | "other" =
+      path === "/v1/embeddings"
+        ? "embeddings"
+        : path === "/v1/chat/completions"
+          ? "chat"
+          : path === "/v1/moderations"
+            ? "moderations"
+            : "other";
     let body: unknown = null;
     try {
       body = JSON.parse(raw);
@@ -212,6 +218,20 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     requests.push({ endpoint, path, authorization: request.headers.authorization, body, raw });
     if (endpoint === "other" || request.method !== "POST") {
       send(response, 404, { error: { message: "not found", type: "invalid_request_error" } });
+      return;
+    }
+    if (endpoint === "moderations") {
+      // Flags any input containing "threat", the word tests use for content a model would flag.
+      const inputs: string[] = [].concat((body as { input: never })?.input ?? []);
+      send(response, 200, {
+        id: "modr-test",
+        model: "omni-moderation-latest",
+        results: inputs.map((text) => ({
+          flagged: /threat/i.test(text),
+          categories: { harassment: /threat/i.test(text) },
+          category_scores: { harassment: /threat/i.test(text) ? 0.98 : 0.01 },
+        })),
+      });
       return;
     }
     const behaviour = queues[endpoint].shift() ?? persistent[endpoint];

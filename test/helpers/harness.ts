@@ -56,7 +56,13 @@ export const taggedThemeEngine: ThemeEngine = {
   },
 };
 
-export async function createHarness(options: { wrapDb?: (db: Db) => Db; themeEngine?: ThemeEngine } = {}) {
+export async function createHarness(
+  options: {
+    wrapDb?: (db: Db) => Db;
+    themeEngine?: ThemeEngine;
+    contentScreen?: AppDeps["contentScreen"];
+  } = {},
+) {
   const doc = createDocumentClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1" });
   const tableName = `test-${randomUUID()}`;
   await ensureTable(doc, tableName);
@@ -72,6 +78,7 @@ export async function createHarness(options: { wrapDb?: (db: Db) => Db; themeEng
     localIssuer: issuer,
     logger,
     themeEngine: options.themeEngine ?? taggedThemeEngine,
+    ...(options.contentScreen && { contentScreen: options.contentScreen }),
   };
   const services = createServices(deps);
   const app = createApp(services);

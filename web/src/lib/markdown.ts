@@ -1,4 +1,5 @@
 import MarkdownIt from "markdown-it";
+import { withoutLoopMarkers } from "./loop-context";
 
 /** Context documents: no raw HTML, links open in a new tab without access to this page. */
 const md = new MarkdownIt({ html: false, linkify: true, typographer: true });
@@ -22,7 +23,8 @@ md.renderer.rules.link_close = (tokens, idx, options, env, self) =>
  * so a context document's `# Title` fits under the page's own headings.
  */
 export function renderMarkdown(source: string, firstLevel = 2): string {
-  const tokens = md.parse(source, {});
+  // The loop section's HTML comment markers are for the server; here they would show as text.
+  const tokens = md.parse(withoutLoopMarkers(source), {});
   const used = [
     ...new Set(tokens.filter((t) => t.type === "heading_open").map((t) => Number(t.tag.slice(1)))),
   ].sort();

@@ -1,0 +1,235 @@
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiClient,
+  axe,
+  describeViolations,
+  desktop,
+  type E2eServer,
+  launchBrowser,
+  newPage,
+  phone,
+  screenshot,
+  scrollsSideways,
+  signIn,
+  startServer,
+} from "../helpers/browser.js";
+import { facilitator, leader, type Seeded, seedClosedConversation, seedThoughts } from "./seed.js";
+
+/**
+ * Issue "Findings", done when: a leader opens the report of a closed conversation (the real
+ * offline theme engine runs), waits for the progress bar, sees themes, filters by a segment, edits
+ * a theme title, exports CSV, approves; no suppressed cell or hidden segment shows a number; axe
+ * finds nothing. Then participants read the published results.
+ */
+
+let env: E2eServer;
+let browser: Browser;
+let seeded: Seeded;
+
+interface SegmentInfo {
+  key: string;
+  value: string;
+  released: boolean;
+}
+let segments: SegmentInfo[] = [];
+
+beforeAll(async () => {
+  const started = performance.now();
+  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const ready = performance.now();
+  seeded = await seedClosedConversation(env.url, { thoughtsPerTopic: 4, ratingsPerPerson: 5, parallel: 10 });
+  console.info(
+    `server and browser in ${Math.round(ready - started)} ms; seeded ${seeded.thoughts} thoughts and ${seeded.ratings} ratings`,
+    seeded.ms,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.stop();
+});
+
+async function expectAxeClean(page: Page, where: string) {
+  const violations = await axe(page);
+  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const thoughtTexts = Object.values(seedThoughts).flat();
+
+/**
+ * DESIGN §3.4 on screen: an element tied to a hidden segment (its option, column header, heatmap
+ * cells) shows no digit besides those in the segment's own name, and no line of the page that
+ * names a hidden segment carries a number (thought texts aside: they are people's words).
+ */
+async function expectNoHiddenNumbers(page: Page) {
+  const hidden = segments.filter((s) => !s.released);
+  expect(hidden.length).toBeGreaterThan(0);
+  const suppressedCells = await page.locator('td[data-suppressed="true"]').allInnerTexts();
+  expect(suppressedCells.length).toBeGreaterThan(0);
+  for (const text of suppressedCells) expect(text).not.toMatch(/\d/);
+  for (const segment of hidden) {
+    const tied = await page.locator(`[data-segment="${segment.key}"], option[value="${segment.key}"]`).all();
+    expect(tied.length).toBeGreaterThan(0);
+    for (const element of tied) {
+      const text = (await element.textContent()) ?? "";
+      expect(text.replace(segment.value, ""), `${segment.key}: "${text}"`).not.toMatch(/\d/);
+    }
+    const option = page.locator(`option[value="${segment.key}"]`);
+    expect(await option.isDisabled()).toBe(true);
+  }
+  // biome-ignore lint/performance/useDomNodeTextContent: rendered lines are what people read
+  const body = await page.locator("body").innerText();
+  for (const line of body.split("\n")) {
+    if (thoughtTexts.some((t) => line.includes(t))) continue;
+    for (const segment of hidden) {
+      if (!new RegExp(`\\b${escapeRegExp(segment.value)}\\b`).test(line)) continue;
+      expect(line.replace(segment.value, ""), `a line naming ${segment.key}`).not.toMatch(/\d/);
+    }
+  }
+}
+
+describe("the leadership report", () => {
+  it("computes themes with progress, filters by segment, edits, exports and approves", async () => {
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, leader);
+      await page.goto(`/c/${seeded.id}/report`);
+      // Closing started a theme run: the page shows its progress, then the report.
+      await page.getByRole("heading", { name: "Themes", exact: true, level: 2 }).waitFor({ timeout: 45_000 });
+      expect(await page.locator("[data-theme-id]").count()).toBeGreaterThanOrEqual(2);
+      const report = await apiClient(env.url).expectStatus(
+        200,
+        "GET",
+        `/api/conversations/${seeded.id}/report`,
+        {
+          as: leader,
+        },
+      );
+      segments = report.body.segments;
+      expect(report.body.engine).toBe("offline");
+
+      // Computing again shows a progress bar, then the next version.
+      await page.getByRole("button", { name: "Compute themes again" }).click();
+      const progress = page.locator("progress#theme-run-progress");
+      await progress.waitFor({ state: "visible" });
+      expect(await page.getByLabel("Computing themes").count()).toBe(1);
+      await progress.waitFor({ state: "detached", timeout: 45_000 });
+      await page.getByText(/^Version 2 · computed/).waitFor();
+      await screenshot(page, "report-1280");
+      await expectAxeClean(page, "the report at 1280 px");
+      await expectNoHiddenNumbers(page);
+
+      // Segment filter: a released segment reloads with ?segment=, hidden ones cannot be chosen.
+      const released =
+        segments.find((s) => s.released && s.key.startsWith("department:")) ??
+        segments.find((s) => s.released);
+      expect(released, "the seed releases at least one segment").toBeDefined();
+      if (!released) return;
+      await page.getByLabel("Whose ratings").selectOption(released.key);
+      await page.waitForURL((url) => url.searchParams.get("segment") === released.key);
+      await page
+        .getByText(new RegExp(`^Ratings from .*${escapeRegExp(released.value)} only$`))
+        .first()
+        .waitFor();
+      await page.locator('.sections[aria-busy="false"]').waitFor();
+      await screenshot(page, "report-segment-1280");
+      await expectAxeClean(page, "the report filtered by a segment");
+      await expectNoHiddenNumbers(page);
+      await page.getByRole("button", { name: "Show everyone's ratings" }).first().click();
+      await page.waitForURL((url) => !url.searchParams.has("segment"));
+      await page.getByText(/^Ratings from .* only$/).waitFor({ state: "detached" });
+      await page.locator('.sections[aria-busy="false"]').waitFor();
+
+      // Edit a theme title inline.
+      const themeId = await page.locator("[data-theme-id]").first().getAttribute("data-theme-id");
+      const card = page.locator(`[data-theme-id="${themeId}"]`);
+      await card.getByRole("button", { name: /^Edit/ }).click();
+      await card.getByLabel("Title").fill("Focus on fewer priorities");
+      await card.getByRole("button", { name: "Save" }).click();
+      await card.getByRole("heading", { name: "Focus on fewer priorities" }).waitFor();
+      expect(await card.getByText("Edited", { exact: true }).count()).toBe(1);
+      const afterEdit = await apiClient(env.url).expectStatus(
+        200,
+        "GET",
+        `/api/conversations/${seeded.id}/report`,
+        {
+          as: leader,
+        },
+      );
+      expect(afterEdit.body.themes.find((t: { id: string }) => t.id === themeId)).toMatchObject({
+        title: "Focus on fewer priorities",
+        edited: true,
+      });
+
+      // Export CSV: a real download with every ranked thought.
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "CSV", exact: true }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^groundswell-.*-v2\.csv$/);
+      const csv = readFileSync(await download.path(), "utf8");
+      const rows = csv.trim().split(/\r?\n/);
+      expect(rows[0]).toMatch(/^rank,thought_id,theme,text/);
+      expect(rows).toHaveLength(seeded.thoughts + 1);
+      expect(csv).toContain("Focus on fewer priorities");
+
+      // Drill down to one theme's thoughts.
+      await card.getByRole("link", { name: /^All \d+ thoughts/ }).click();
+      await page.getByRole("heading", { name: "Focus on fewer priorities", level: 1 }).waitFor();
+      const listed = await page.locator("ol.list [data-thought-id]").count();
+      expect(listed).toBe(afterEdit.body.themes.find((t: { id: string }) => t.id === themeId).size);
+      await expectAxeClean(page, "the ranked thoughts of one theme");
+      await page.goBack();
+
+      // Approve with a confirmation.
+      await page.getByRole("button", { name: "Approve for publishing" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Yes, approve" }).click();
+      await page.getByText("Version 2 is approved", { exact: true }).waitFor();
+      await expectAxeClean(page, "the approved report");
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("fits 360 px without sideways scrolling", async () => {
+    const { context, page } = await newPage(browser, env.url, phone);
+    try {
+      await signIn(page, leader);
+      await page.goto(`/c/${seeded.id}/report`);
+      await page.getByRole("heading", { name: "Themes", exact: true, level: 2 }).waitFor();
+      expect(await scrollsSideways(page)).toBe(false);
+      await screenshot(page, "report-360");
+      await expectAxeClean(page, "the report at 360 px");
+      await expectNoHiddenNumbers(page);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows participants the published results", async () => {
+    const api = apiClient(env.url);
+    await api.expectStatus(200, "POST", `/api/conversations/${seeded.id}/transition`, {
+      as: facilitator,
+      body: { to: "published" },
+    });
+    for (const viewport of [desktop, phone]) {
+      const { context, page } = await newPage(browser, env.url, viewport);
+      try {
+        await signIn(page, "amara.okafor@example.com");
+        await page.getByRole("link", { name: "See the results" }).click();
+        await page.getByRole("heading", { name: "Themes", exact: true, level: 2 }).waitFor();
+        expect(await page.getByRole("heading", { name: "Focus on fewer priorities" }).count()).toBe(1);
+        // Participants never see segments or group comparisons.
+        expect(await page.locator("[data-segment], #segment-filter").count()).toBe(0);
+        expect(await scrollsSideways(page)).toBe(false);
+        await screenshot(page, `results-${viewport.width}`);
+        await expectAxeClean(page, `the results at ${viewport.width} px`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,206 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { memoryLogger } from "../../functions/lib/logger.js";
+import { freePort } from "../../functions/local/dynamo-local.js";
+import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
+
+/**
+ * Shared setup for the browser end-to-end tests: the embedded default in-process (DynamoDB Local
+ * in memory, the built web app), Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), sign-in through the sign-in page, axe-core checks and screenshots.
+ */
+
+const root = resolve(import.meta.dirname, "../..");
+const webIndex = join(root, "web/build/index.html");
+const axeSource = join(root, "node_modules/axe-core/axe.min.js");
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface E2eServer {
+  readonly server: LocalServer;
+  readonly url: string;
+  /** Every log line the server wrote. */
+  readonly lines: string[];
+  stop(): Promise<void>;
+}
+
+/** The embedded default on a free port with a throwaway data folder. Fails clearly without a web build. */
+export async function startServer(): Promise<E2eServer> {
+  if (!existsSync(webIndex)) {
+    throw new Error(
+      `The web app is not built (${webIndex} is missing). Run \`npm run build:web\` first; \`npm test\` does it for you.`,
+    );
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "groundswell-e2e-"));
+  const logger = memoryLogger();
+  const server = await startLocalServer({
+    port: await freePort(),
+    dataDir,
+    inMemory: true,
+    logger,
+    webDir: join(root, "web/build"),
+  });
+  return {
+    server,
+    url: server.url,
+    lines: logger.lines,
+    stop: async () => {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install Debian's chromium package or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+export const desktop = { width: 1280, height: 900 } as const;
+export const phone = { width: 360, height: 780 } as const;
+
+/** A fresh context (its own localStorage, so its own session) at a viewport size. */
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number } = desktop,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
+/** Signs in through the sign-in page's UI: filter the directory by email, pick the person. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Find a person").fill(email);
+  await page.getByRole("button", { name: new RegExp(email.replace(/[.@]/g, "\\$&")) }).click();
+  await page.waitForURL((url) => url.pathname !== "/signin");
+}
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: { target: string[]; html: string; failureSummary?: string }[];
+}
+
+/** Runs axe-core in the page (WCAG 2.x A and AA plus best practices) and returns the violations. */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: axeSource });
+  return page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+    };
+    const result = await w.axe.run(document, {
+      resultTypes: ["violations"],
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+      },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({
+        target: n.target,
+        html: n.html.slice(0, 200),
+        failureSummary: n.failureSummary,
+      })),
+    }));
+  });
+}
+
+/** One line per violation, for assertion messages. */
+export const describeViolations = (violations: readonly AxeViolation[]) =>
+  violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`)
+    .join("\n");
+
+/** True when the page scrolls sideways (the 360 px check). */
+export const scrollsSideways = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+
+/** Where screenshots go: GROUNDSWELL_SCREENSHOTS, or a folder in the system temp directory. */
+export const screenshotDir =
+  process.env.GROUNDSWELL_SCREENSHOTS ?? join(tmpdir(), "groundswell-e2e-screenshots");
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export interface ApiReply {
+  readonly status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
+  readonly body: any;
+}
+
+/** A small API client for seeding: signs in by email through the dev login, like the sign-in page. */
+export function apiClient(baseUrl: string) {
+  const tokens = new Map<string, string>();
+  const tokenFor = async (email: string) => {
+    let token = tokens.get(email);
+    if (!token) {
+      const reply = await fetch(`${baseUrl}/api/auth/dev/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email }),
+      });
+      if (!reply.ok) throw new Error(`sign-in as ${email} failed: ${reply.status}`);
+      token = ((await reply.json()) as { token: string }).token;
+      tokens.set(email, token);
+    }
+    return token;
+  };
+  const call = async (
+    method: string,
+    path: string,
+    options: { as: string; body?: unknown; idempotent?: boolean },
+  ): Promise<ApiReply> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${await tokenFor(options.as)}` };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (options.idempotent) headers["idempotency-key"] = randomUUID();
+    const reply = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await reply.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: reply.status, body };
+  };
+  /** Like `call`, but throws unless the status is the expected one. */
+  const expectStatus = async (
+    status: number,
+    method: string,
+    path: string,
+    options: { as: string; body?: unknown; idempotent?: boolean },
+  ): Promise<ApiReply> => {
+    const reply = await call(method, path, options);
+    if (reply.status !== status) {
+      throw new Error(`${method} ${path} as ${options.as}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    }
+    return reply;
+  };
+  return { call, expectStatus, tokenFor };
+}

@@ -80,7 +80,6 @@ async function expectNoHiddenNumbers(page: Page) {
     const option = page.locator(`option[value="${segment.key}"]`);
     expect(await option.isDisabled()).toBe(true);
   }
-  // biome-ignore lint/performance/useDomNodeTextContent: rendered lines are what people read
   const body = await page.locator("body").innerText();
   for (const line of body.split("\n")) {
     if (thoughtTexts.some((t) => line.includes(t))) continue;

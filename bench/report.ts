@@ -4,24 +4,13 @@
  * `npm run bench`, which runs it in a fresh process so peak memory is its own.
  */
 import type { Histogram } from "../functions/domain/statistics.js";
+import { createRng } from "../functions/lib/random.js";
 import { computeReport } from "../functions/report/compute.js";
 import type { RatingRecord } from "../functions/repositories/ratings.js";
 import { offlineThemeEngine } from "../functions/themes/select.js";
 
 const thoughtCount = Number(process.env.BENCH_THOUGHTS ?? 10_000);
 const ratingCount = Number(process.env.BENCH_RATINGS ?? 250_000);
-
-/** A seeded generator, so every run themes the same text. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const topics: Record<string, string[]> = {
   onboarding: ["onboarding", "new hires", "first weeks", "mentors", "documentation", "ramp up"],
@@ -99,7 +88,7 @@ export function syntheticConversation(random: () => number) {
 }
 
 export async function benchReport() {
-  const data = syntheticConversation(rng(42));
+  const data = syntheticConversation(createRng(42).next);
   const started = performance.now();
   const themes = await offlineThemeEngine.computeThemes(
     data.thoughts.map((t) => ({ id: t.id, text: t.text })),

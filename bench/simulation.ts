@@ -26,28 +26,9 @@ import {
 } from "../functions/domain/rater-bias.js";
 import type { Histogram, Moments } from "../functions/domain/statistics.js";
 
-export interface Rng {
-  next(): number;
-  int(n: number): number;
-  normal(): number;
-}
+import { createRng, type Rng } from "../functions/lib/random.js";
 
-/** mulberry32: tiny, seeded, good enough for simulation. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
-  };
-}
+export { createRng, type Rng };
 
 export interface TruthModel {
   readonly centre: number;

@@ -4,6 +4,7 @@ import { pickBatch } from "../../domain/distributor.js";
 import type { ConversationState } from "../../domain/lifecycle.js";
 import { normaliseText, screenThought } from "../../domain/screen.js";
 import { ConflictError } from "../../errors.js";
+import { createRng } from "../../lib/random.js";
 import { requestHash } from "../../repositories/idempotency.js";
 import type { Rater } from "../../repositories/ratings.js";
 import type { Services } from "../../services.js";
@@ -408,14 +409,5 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** A small seeded generator: the default demo is the same company story on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded generator: the same company story on every machine. */
+export const mulberry32 = (seed: number): (() => number) => createRng(seed).next;

@@ -48,11 +48,12 @@ export interface RatingRecord {
 const maxCandidatePages = 4;
 const candidatePageSize = 200;
 const maxSeenPages = 5;
-/**
- * The adaptive cap on the request path, under the 3× fairness bar: exposures of contenders outside
- * the page come from the snapshot, up to one scheduler run old, so leave half a mean of headroom.
- */
-const apiExposureCap = 2.5;
+/** A batch to assign; contenders of an adaptive choice carry the exposure cap into the write. */
+interface Choice {
+  readonly chosen: readonly Candidate[];
+  readonly capped?: ReadonlySet<string>;
+  readonly maxExposure?: number;
+}
 
 export class RatingRepository {
   constructor(
@@ -92,30 +93,42 @@ export class RatingRepository {
     if (open.length >= size) return { thoughtIds: open.slice(0, size), rated };
 
     const seen = new Set(mine.map((a) => a.thoughtId));
-    const picked = await withConflictRetry(async () => {
-      const chosen = await this.choose(rater, seen, size - open.length);
-      if (chosen.length === 0) return chosen;
-      try {
-        await this.db.doc.send(new TransactWriteCommand({ TransactItems: this.assignItems(rater, chosen) }));
-      } catch (error) {
-        // Another tab of the same person assigned one of these first; their batch stands.
-        if (cancelledConditions(error)) return [];
-        throw error;
-      }
-      return chosen;
-    });
+    const attempt = (adaptive: boolean) =>
+      withConflictRetry(async () => {
+        const choice = await this.choose(rater, seen, size - open.length, adaptive);
+        if (choice.chosen.length === 0) return choice.chosen;
+        try {
+          await this.db.doc.send(
+            new TransactWriteCommand({ TransactItems: this.assignItems(rater, choice) }),
+          );
+        } catch (error) {
+          if (cancelledConditions(error)) return undefined;
+          throw error;
+        }
+        return choice.chosen;
+      });
+    // A cancelled adaptive batch most likely met the exposure cap (the snapshot's exposures are a
+    // run old): the balanced choice reads live exposures. Cancelled again, another tab of the same
+    // person assigned one of these first, and their batch stands.
+    const picked = (await attempt(true)) ?? (await attempt(false)) ?? [];
     return { thoughtIds: [...open, ...picked.map((c) => c.id)], rated };
   }
 
   /**
    * Calls per batch, bounded: ≤ maxCandidatePages Queries of the byExposure index, plus one
-   * GetItem of the ranking snapshot sent alongside the first page (DESIGN §4).
+   * GetItem of the ranking snapshot sent alongside the first page (DESIGN §4). A cancelled
+   * adaptive write is chosen again once, balanced and without the snapshot.
    */
-  private async choose(rater: Rater, seen: ReadonlySet<string>, wanted: number): Promise<Candidate[]> {
+  private async choose(
+    rater: Rater,
+    seen: ReadonlySet<string>,
+    wanted: number,
+    adaptive: boolean,
+  ): Promise<Choice> {
     // Without a snapshot the balanced choice is still a correct one, so a failed read degrades to it.
-    const snapshotRead = new RankingSnapshotRepository(this.db)
-      .get(rater.conversationId)
-      .catch(() => undefined);
+    const snapshotRead = adaptive
+      ? new RankingSnapshotRepository(this.db).get(rater.conversationId).catch(() => undefined)
+      : Promise.resolve(undefined);
     const candidates: Candidate[] = [];
     let minRatings = Number.POSITIVE_INFINITY;
     let cursor: Record<string, unknown> | undefined;
@@ -145,17 +158,17 @@ export class RatingRepository {
     }
     const snapshot = await snapshotRead;
     const balanced = { candidates, seen, authorKey: rater.authorKey, size: wanted, random: this.random };
-    if (!snapshot || snapshot.contenders.length === 0) return pickBatch(balanced);
-    const policy = { ...defaultAdaptivePolicy, cap: apiExposureCap };
+    if (!snapshot || snapshot.contenders.length === 0) return { chosen: pickBatch(balanced) };
+    const policy = defaultAdaptivePolicy;
     const threshold = Math.max(policy.floor, policy.relativeFloor * snapshot.meanRatings);
     // The snapshot may be a run old: a thought shared since then shows in the page with few
     // ratings, and holds the adaptive slots back until it has caught up, as in the simulation.
     const floorReached = snapshot.minRatings >= threshold && minRatings >= threshold;
-    if (!floorReached) return pickBatch(balanced);
+    if (!floorReached) return { chosen: pickBatch(balanced) };
     // Current exposure for the contenders the page holds, the snapshot's for the rest.
     const live = new Map(candidates.map((c) => [c.id, c.exposure]));
     const contenders = snapshot.contenders.map((c) => ({ ...c, exposure: live.get(c.id) ?? c.exposure }));
-    return pickAdaptiveBatch({
+    const chosen = pickAdaptiveBatch({
       ...balanced,
       candidates: contenders,
       others: candidates,
@@ -163,9 +176,16 @@ export class RatingRepository {
       policy,
       conversation: { floorReached, meanExposure: snapshot.meanExposure },
     });
+    return {
+      chosen,
+      capped: new Set(contenders.map((c) => c.id)),
+      // The picker's own test, exposure + 1 ≤ cap × mean, made exact by the write. The snapshot's
+      // mean is a run old and means only grow, so the cap it gives is, if anything, lower.
+      maxExposure: policy.cap * snapshot.meanExposure - 1,
+    };
   }
 
-  private assignItems(rater: Rater, chosen: readonly Candidate[]) {
+  private assignItems(rater: Rater, { chosen, capped, maxExposure }: Choice) {
     const table = this.db.tableName;
     return chosen.flatMap((candidate) => [
       {
@@ -188,9 +208,17 @@ export class RatingRepository {
           TableName: table,
           Key: keys.thought(rater.conversationId, candidate.id),
           UpdateExpression: "ADD exposure :one",
-          // A thought hidden since the index was read leaves the index; do not assign it.
-          ConditionExpression: "attribute_exists(expPk)",
-          ExpressionAttributeValues: { ":one": 1 },
+          // A thought hidden since the index was read leaves the index; do not assign it. A
+          // contender's exposure may have grown since the snapshot: the cap holds on the write.
+          ...(capped?.has(candidate.id) && maxExposure !== undefined
+            ? {
+                ConditionExpression: "attribute_exists(expPk) AND exposure <= :max",
+                ExpressionAttributeValues: { ":one": 1, ":max": maxExposure },
+              }
+            : {
+                ConditionExpression: "attribute_exists(expPk)",
+                ExpressionAttributeValues: { ":one": 1 },
+              }),
         },
       },
     ]);

@@ -1,4 +1,10 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/db/keys.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
@@ -78,4 +84,107 @@ describe("adaptive distribution on the API", () => {
     const mean = exposures.reduce((s, x) => s + x, 0) / exposures.length;
     expect(Math.max(...exposures)).toBeLessThanOrEqual(3 * mean);
   }, 300_000); // about 500 HTTP ratings: one to three minutes on a loaded machine
+});
+
+describe("the adaptive exposure cap on the write", () => {
+  it("refuses a contender whose exposure passed 3× the mean since the snapshot, and falls back to a balanced batch", async () => {
+    // Other raters' batches land between this batch's read and its write: raise the exposure of
+    // every thought in the first adaptive write (the one carrying the cap) just before it is sent.
+    let armed = false;
+    let raised: string[] | undefined;
+    const capped = await createHarness({
+      wrapDb: (db) => ({
+        ...db,
+        doc: new Proxy(db.doc, {
+          get(target, prop, receiver) {
+            if (prop !== "send") return Reflect.get(target, prop, receiver);
+            return async (command: TransactWriteCommand) => {
+              const updates = (command.input?.TransactItems ?? []).flatMap((i) =>
+                i.Update ? [i.Update] : [],
+              );
+              if (
+                armed &&
+                !raised &&
+                updates.some((u) => u.ExpressionAttributeValues?.[":max"] !== undefined)
+              ) {
+                raised = [];
+                for (const u of updates) {
+                  await target.send(
+                    new UpdateCommand({
+                      TableName: u.TableName,
+                      Key: u.Key,
+                      UpdateExpression: "SET exposure = :big",
+                      ExpressionAttributeValues: { ":big": 100 },
+                    }),
+                  );
+                  raised.push(String(u.Key?.sk).slice("THOUGHT#".length));
+                }
+              }
+              return target.send(command as never);
+            };
+          },
+        }) as DynamoDBDocumentClient,
+      }),
+    });
+    const id = await capped.openConversation("sharing");
+    const ids: string[] = [];
+    for (const [i, author] of people.entries()) {
+      const shared = await capped.call("POST", `/api/conversations/${id}/thoughts`, {
+        as: author,
+        body: { text: `Idea ${i}: a different place to put our effort next year.` },
+        idempotent: true,
+      });
+      ids.push(shared.body.id);
+    }
+    await capped.call("POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "rating" },
+    });
+    // Past the floor everywhere (10 ratings each), with a spread of scores so the top-k line has contenders.
+    for (const thoughtId of ids) {
+      await capped.doc.send(
+        new UpdateCommand({
+          TableName: capped.tableName,
+          Key: keys.thought(id, thoughtId),
+          UpdateExpression: "SET ratingCount = :n",
+          ExpressionAttributeValues: { ":n": 10 },
+        }),
+      );
+    }
+    await capped.doc.send(
+      new PutCommand({
+        TableName: capped.tableName,
+        Item: {
+          ...keys.rankingSnapshot(id),
+          computedAt: new Date().toISOString(),
+          prior: { mean: 3, variance: 1, strength: 5 },
+          thoughts: ids.length,
+          minRatings: 10,
+          meanRatings: 10,
+          meanExposure: 10,
+          contenders: ids.map((thoughtId, i) => ({
+            id: thoughtId,
+            a: "someone-else",
+            e: 0,
+            h: [1, 2, 3 - (i % 3), 2 + (i % 3), 2],
+          })),
+        },
+      }),
+    );
+
+    armed = true;
+    const reply = await capped.call("GET", `/api/conversations/${id}/rating-batch?size=10`, {
+      as: people[0]!,
+    });
+    expect(reply.status).toBe(200);
+    expect(raised?.length).toBeGreaterThan(0);
+    const offered = (reply.body.thoughts as { id: string }[]).map((t) => t.id);
+    expect(offered).toHaveLength(10);
+    expect(offered.filter((t) => raised!.includes(t))).toEqual([]);
+    const exposures = new Map<string, number>();
+    for await (const page of capped.services.thoughts.all(id))
+      for (const t of page) exposures.set(t.id, t.exposure);
+    for (const t of raised!) expect(exposures.get(t)).toBe(100);
+    for (const t of offered) expect(exposures.get(t)).toBe(1);
+  }, 120_000);
 });

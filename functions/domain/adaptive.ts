@@ -166,10 +166,11 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
   );
   // Midway between the k-th and (k+1)-th scores: the line a rating must move a thought across.
   const boundary = (kth + next) / 2;
-  const meanExposure = candidates.reduce((s, c) => s + c.exposure, 0) / candidates.length;
-
   if (policy.rule === "lucb") return lucbContenders(input, intervals);
 
+  // The conversation's mean, not the candidates': from a snapshot, the candidates are the
+  // contenders themselves, whose mean climbs with every adaptive rating they get.
+  const meanExposure = conversationMeanExposure(input);
   const contenders = candidates.filter(
     (c, i) =>
       c.authorKey !== authorKey &&
@@ -250,30 +251,4 @@ function kthLargestPair(values: readonly number[], k: number): [number, number] 
 
 function ratingCount(h: Histogram): number {
   return h[0] + h[1] + h[2] + h[3] + h[4];
-}
-
-/**
- * For a bounded read of the conversation (ranking-snapshot.ts): the thoughts the adaptive picker
- * can want, given everything. The top k + 1 by score always, so that the k-th and (k+1)-th scores
- * (the boundary) come out the same from the subset; then every thought whose interval contains
- * the boundary, nearest first, up to `limit`. Thoughts further away could only become contenders
- * after ratings the next refresh sees.
- */
-export function snapshotContenders<T extends RatedCandidate>(
-  candidates: readonly T[],
-  prior: Prior,
-  limit: number,
-  policy: Pick<AdaptivePolicy, "topK" | "z"> = defaultAdaptivePolicy,
-): T[] {
-  const scored = candidates
-    .map((c) => ({ c, ...scoreInterval(c.histogram, prior, policy.z, c.adjusted) }))
-    .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1));
-  if (scored.length <= policy.topK) return scored.map((s) => s.c).slice(0, limit);
-  const boundary = (scored[policy.topK - 1]!.score + scored[policy.topK]!.score) / 2;
-  const head = scored.slice(0, policy.topK + 1);
-  const straddling = scored
-    .slice(policy.topK + 1)
-    .filter((s) => s.low <= boundary && boundary <= s.high)
-    .sort((a, b) => Math.abs(a.score - boundary) - Math.abs(b.score - boundary));
-  return [...head, ...straddling].slice(0, Math.max(limit, policy.topK + 1)).map((s) => s.c);
 }

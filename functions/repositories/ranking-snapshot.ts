@@ -1,34 +1,18 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../db/keys.js";
-import { defaultAdaptivePolicy, type RatedCandidate, snapshotContenders } from "../domain/adaptive.js";
-import { conversationPrior, type Histogram, histogramFromRecord, type Prior } from "../domain/statistics.js";
+import type { RatedCandidate } from "../domain/adaptive.js";
+import { buildContenderSnapshot, type ContenderSnapshot } from "../domain/contender-snapshot.js";
+import { type Histogram, histogramFromRecord, type Prior } from "../domain/statistics.js";
 import type { Db } from "./db.js";
 import type { ThoughtRepository } from "./thoughts.js";
 
 /**
- * DESIGN §4, adaptive part, on the request path. The adaptive picker needs every thought's
- * numbers, which a request cannot read (bounded calls, no Scan). This one item per conversation
- * holds what it needs beyond the least-exposed page of the byExposure index: the thoughts near the
- * top-k line with their histograms, the prior, and the conversation-wide floor numbers. The
+ * The contender snapshot (domain/contender-snapshot.ts) as one item per conversation. The
  * scheduler rewrites it every run, so it is at most one run old.
- *
- * Raw histograms only, no rater-bias-adjusted moments: the configuration the ranking bar is read
- * on (bench/ranking.ts barVariant) feeds the picker raw histograms and adjusts only the ranking.
  */
-export interface RankingSnapshot {
+export interface RankingSnapshot extends ContenderSnapshot {
   readonly computedAt: string;
-  readonly prior: Prior;
-  /** Visible thoughts when computed. */
-  readonly thoughts: number;
-  /** Least and mean ratings per visible thought: the adaptive floor. */
-  readonly minRatings: number;
-  readonly meanRatings: number;
-  readonly meanExposure: number;
-  readonly contenders: readonly RatedCandidate[];
 }
-
-/** ≤ 150 × ~130 bytes: far under DynamoDB's 400 KB item limit, one GetItem to read. */
-export const maxSnapshotContenders = 150;
 
 interface StoredContender {
   readonly id: string;
@@ -79,18 +63,7 @@ export class RankingSnapshotRepository {
         });
       }
     }
-    const prior = conversationPrior(visible.map((c) => c.histogram));
-    const counts = visible.map((c) => c.histogram.reduce((s, x) => s + x, 0));
-    const n = Math.max(1, visible.length);
-    const snapshot: RankingSnapshot = {
-      computedAt: now.toISOString(),
-      prior,
-      thoughts: visible.length,
-      minRatings: visible.length > 0 ? Math.min(...counts) : 0,
-      meanRatings: counts.reduce((s, x) => s + x, 0) / n,
-      meanExposure: visible.reduce((s, c) => s + c.exposure, 0) / n,
-      contenders: snapshotContenders(visible, prior, maxSnapshotContenders, defaultAdaptivePolicy),
-    };
+    const snapshot: RankingSnapshot = { computedAt: now.toISOString(), ...buildContenderSnapshot(visible) };
     const contenders: StoredContender[] = snapshot.contenders.map((c) => ({
       id: c.id,
       a: c.authorKey,

@@ -7,8 +7,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
-import { defaultAdaptivePolicy, pickAdaptiveBatch } from "../domain/adaptive.js";
-import { type Candidate, pickBatch } from "../domain/distributor.js";
+import { pickWithSnapshot, type SnapshotChoice } from "../domain/contender-snapshot.js";
+import type { Candidate } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
 import { getOrCreate } from "../lib/maps.js";
 import { counterIncrement } from "./counters.js";
@@ -48,13 +48,6 @@ export interface RatingRecord {
 const maxCandidatePages = 4;
 const candidatePageSize = 200;
 const maxSeenPages = 5;
-/** A batch to assign; contenders of an adaptive choice carry the exposure cap into the write. */
-interface Choice {
-  readonly chosen: readonly Candidate[];
-  readonly capped?: ReadonlySet<string>;
-  readonly maxExposure?: number;
-}
-
 export class RatingRepository {
   constructor(
     private readonly db: Db,
@@ -124,7 +117,7 @@ export class RatingRepository {
     seen: ReadonlySet<string>,
     wanted: number,
     adaptive: boolean,
-  ): Promise<Choice> {
+  ): Promise<SnapshotChoice> {
     // Without a snapshot the balanced choice is still a correct one, so a failed read degrades to it.
     const snapshotRead = adaptive
       ? new RankingSnapshotRepository(this.db).get(rater.conversationId).catch(() => undefined)
@@ -156,36 +149,18 @@ export class RatingRepository {
       // Read one level further than needed so ties at the cut are shuffled fairly.
       if (!cursor || eligible >= wanted * 2) break;
     }
-    const snapshot = await snapshotRead;
-    const balanced = { candidates, seen, authorKey: rater.authorKey, size: wanted, random: this.random };
-    if (!snapshot || snapshot.contenders.length === 0) return { chosen: pickBatch(balanced) };
-    const policy = defaultAdaptivePolicy;
-    const threshold = Math.max(policy.floor, policy.relativeFloor * snapshot.meanRatings);
-    // The snapshot may be a run old: a thought shared since then shows in the page with few
-    // ratings, and holds the adaptive slots back until it has caught up, as in the simulation.
-    const floorReached = snapshot.minRatings >= threshold && minRatings >= threshold;
-    if (!floorReached) return { chosen: pickBatch(balanced) };
-    // Current exposure for the contenders the page holds, the snapshot's for the rest.
-    const live = new Map(candidates.map((c) => [c.id, c.exposure]));
-    const contenders = snapshot.contenders.map((c) => ({ ...c, exposure: live.get(c.id) ?? c.exposure }));
-    const chosen = pickAdaptiveBatch({
-      ...balanced,
-      candidates: contenders,
-      others: candidates,
-      prior: snapshot.prior,
-      policy,
-      conversation: { floorReached, meanExposure: snapshot.meanExposure },
+    return pickWithSnapshot({
+      snapshot: await snapshotRead,
+      page: candidates,
+      pageMinRatings: minRatings,
+      seen,
+      authorKey: rater.authorKey,
+      size: wanted,
+      random: this.random,
     });
-    return {
-      chosen,
-      capped: new Set(contenders.map((c) => c.id)),
-      // The picker's own test, exposure + 1 ≤ cap × mean, made exact by the write. The snapshot's
-      // mean is a run old and means only grow, so the cap it gives is, if anything, lower.
-      maxExposure: policy.cap * snapshot.meanExposure - 1,
-    };
   }
 
-  private assignItems(rater: Rater, { chosen, capped, maxExposure }: Choice) {
+  private assignItems(rater: Rater, { chosen, capped, maxExposure }: SnapshotChoice) {
     const table = this.db.tableName;
     return chosen.flatMap((candidate) => [
       {

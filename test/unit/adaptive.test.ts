@@ -6,8 +6,8 @@ import {
   floorReached,
   pickAdaptiveBatch,
   type RatedCandidate,
-  snapshotContenders,
 } from "../../functions/domain/adaptive.js";
+import { snapshotContenders } from "../../functions/domain/contender-snapshot.js";
 import { pickBatch } from "../../functions/domain/distributor.js";
 import type { Histogram, Prior } from "../../functions/domain/statistics.js";
 

@@ -9,7 +9,10 @@
  *   - the adaptive distributor (functions/domain/adaptive.ts) ranked by Bayesian score;
  *   - pickBatch and adaptive ranked by the rater-bias-adjusted Bayesian score, as the report ranks
  *     (functions/domain/rater-bias.ts), on the very same rounds as the rows above;
- *   - the adaptive distributor fed bias-adjusted moments too ("adjusted picker": its own rounds).
+ *   - the adaptive distributor fed bias-adjusted moments too ("adjusted picker": its own rounds);
+ *   - the adaptive distributor as the API runs it (domain/contender-snapshot.ts): contenders,
+ *     prior and floor from a snapshot recomputed every 100 ratings, only exposures live. The bars
+ *     are read on this row, since it is the code path a conversation runs.
  * precision@20 and Kendall tau are against true quality; min and max ratings per thought are the
  * worst over seeds, as a multiple of the mean. A second table adds 20% late thoughts.
  *
@@ -17,8 +20,9 @@
  * advance (barVariant, not the best row of a run) and on a hundred seeds fixed in advance (1–100):
  * precision@20 varies by about 0.1 between seeds, so ten seeds leave the ratio to the baseline
  * uncertain by about ±0.07, as wide as the distance to the bar. The reading prints the ratio with a
- * 95% bootstrap interval over seeds.
- * Options: --seeds=1,2,3 (tables) --bar-seeds=100 --floor=8 --share=0.7 --cap=3 --rule=lucb
+ * 95% bootstrap interval over seeds, beside a ceiling reference: an oracle that knows the true
+ * quality and gives the true top 50 as many ratings as the 3× fairness cap allows.
+ * Options: --seeds=1,2,3 (tables) --bar-seeds=100 --snapshot-every=100 --floor=8 --share=0.7 --cap=3 --rule=lucb
  * --raterStrength=8 --iterations=4 (tune on seeds other than the reported ones); --quick: seeds
  * 1–3, 20 ratings/person only, no late table, bars read on those seeds; --signal=0.6 --noise=1
  * change the truth model, to see how the ratio depends on signal-to-noise.
@@ -40,6 +44,7 @@ import {
   type Method,
   type SimulationResult,
   simulate,
+  simulateOracle,
   type TruthModel,
 } from "./simulation.js";
 
@@ -80,12 +85,26 @@ interface Variant {
   readonly ranking: Ranking;
   /** The adaptive picker sees bias-adjusted moments too. */
   readonly adjustedPicker?: boolean;
+  /** The adaptive picker runs as the API runs it, from a periodically recomputed snapshot. */
+  readonly viaSnapshot?: boolean;
 }
 /**
- * Chosen on seeds 101–148: adaptive rounds vary a lot between seeds, and there the plain picker
- * with the adjusted ranking (0.771) did as well as the adjusted picker (0.760), for less work.
+ * The snapshot is recomputed every this many ratings: the scheduler recomputes it every minute,
+ * and a hundred ratings a minute is a busy hour of a thousand-person conversation.
  */
-const barVariant = "adaptive + bias-adjusted Bayesian";
+const SNAPSHOT_EVERY = Number(args.get("snapshot-every") ?? 100);
+/**
+ * The API's own path: the plain picker (chosen on seeds 101–148, where it did as well as the
+ * adjusted picker, 0.771 vs 0.760) fed from the snapshot, ranked as the report ranks.
+ */
+const barVariant = "adaptive via API snapshot + bias-adj.";
+/**
+ * The oracle reference's band: of 30, 40, 50 and 60 tried on seeds 1–100, 50 did best, so the
+ * reference is, if anything, generous.
+ */
+const ORACLE_BAND = 50;
+/** What the API can run, so what the fairness bar is read on. */
+const deployedVariants = ["pickBatch + bias-adjusted Bayesian", barVariant];
 const variants: Variant[] = [
   { label: "random + mean (baseline)", method: "random", ranking: "mean" },
   { label: "random + Bayesian", method: "random", ranking: "bayes" },
@@ -99,6 +118,7 @@ const variants: Variant[] = [
     ranking: "adjusted",
     adjustedPicker: true,
   },
+  { label: barVariant, method: "adaptive", ranking: "adjusted", viaSnapshot: true },
 ];
 
 /** Order (best first) and per-thought scores, as the report would publish them. */
@@ -155,13 +175,14 @@ function simulateRound(variant: Variant, budget: number, seed: number, lateShare
     policy,
     truth,
     ...(biasAdjusted && { biasAdjusted: biasOptions }),
+    ...(variant.viaSnapshot && { snapshotEvery: SNAPSHOT_EVERY }),
   });
 }
 
 /** Random + mean and random + Bayesian rank the same simulated round: simulate it once. */
 const rounds = new Map<string, SimulationResult>();
 function round(variant: Variant, budget: number, seed: number, lateShare: number): SimulationResult {
-  const roundKey = `${variant.method}/${variant.adjustedPicker === true}/${budget}/${seed}/${lateShare}`;
+  const roundKey = `${variant.method}/${variant.adjustedPicker === true}/${variant.viaSnapshot === true}/${budget}/${seed}/${lateShare}`;
   let result = rounds.get(roundKey);
   if (!result) {
     result = simulateRound(variant, budget, seed, lateShare);
@@ -245,21 +266,28 @@ if (!passed) process.exitCode = 1;
 
 /**
  * The two §8 bars at 20 ratings/person. Precision: barVariant against the baseline, on barSeeds.
- * Fairness: the distributors the API deploys (pickBatch, and the adaptive picker on raw
- * histograms), worst over the same seeds. Rounds are simulated and dropped seed by seed, so a
+ * Fairness: the distributors the API can run (deployedVariants), worst over the same seeds. Rounds are simulated and dropped seed by seed, so a
  * hundred seeds take minutes, not gigabytes.
  */
 function readBars(): boolean {
   const baseline = variants.find((v) => v.method === "random" && v.ranking === "mean")!;
   const bar = variants.find((v) => v.label === barVariant)!;
-  const deployed = variants.filter(
-    (v) => v.method !== "random" && v.ranking === "adjusted" && !v.adjustedPicker,
-  );
-  const precision = { baseline: [] as number[], bar: [] as number[] };
+  const deployed = variants.filter((v) => deployedVariants.includes(v.label));
+  const precision = { baseline: [] as number[], bar: [] as number[], oracle: [] as number[] };
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
   for (const seed of barSeeds) {
     precision.baseline.push(precisionOf(baseline, seed).precision);
+    const oracle = simulateOracle({
+      thoughts: THOUGHTS,
+      raters: RATERS,
+      budget: 20,
+      seed,
+      band: ORACLE_BAND,
+      cap: 3,
+      truth,
+    });
+    precision.oracle.push(precisionAtK(rank(oracle, "adjusted").order, oracle.quality, K));
     for (const variant of deployed) {
       const row = precisionOf(variant, seed);
       if (variant === bar) precision.bar.push(row.precision);
@@ -271,10 +299,17 @@ function readBars(): boolean {
   const ratio = mean(precision.bar) / mean(precision.baseline);
   const [low, high] = bootstrapRatio(precision.bar, precision.baseline);
   const precisionOk = ratio >= 1.3;
+  const oracleRatio = mean(precision.oracle) / mean(precision.baseline);
+  const [oracleLow, oracleHigh] = bootstrapRatio(precision.oracle, precision.baseline);
   const fairOk = min >= 0.5 && max <= 3;
   console.log(
     `Bar reading, 20 ratings/person, seeds 1–${barSeeds.length}: ${barVariant} P@20 ${fix(mean(precision.bar))}, ` +
       `random + mean ${fix(mean(precision.baseline))}; ratio ${fix(ratio, 3)}× (95% interval ${fix(low, 2)}–${fix(high, 2)})`,
+  );
+  console.log(
+    `Ceiling reference, same seeds: an oracle that knows true quality and gives the true top ${ORACLE_BAND} ` +
+      `3× the mean ratings, bias-adjusted Bayesian: P@20 ${fix(mean(precision.oracle))}, ` +
+      `${fix(oracleRatio, 3)}× (95% interval ${fix(oracleLow, 2)}–${fix(oracleHigh, 2)})`,
   );
   console.log(
     `Bars at 20 ratings/person: precision@20 ${precisionOk ? "PASS" : "FAIL"} ${fix(ratio, 3)}× random (needs ≥ 1.3×); ` +

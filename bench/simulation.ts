@@ -12,12 +12,20 @@
  *   (the open assignments count as exposure meanwhile), and asks again until reaching the budget.
  *   Rater i wrote thought i and is never offered it.
  * - Late thoughts: a share of thoughts only becomes visible once half the raters have finished.
+ * - snapshotEvery (adaptive only): the picker runs as the API runs it (domain/contender-snapshot.ts):
+ *   the contenders, prior and floor numbers come from a snapshot recomputed every so many landed
+ *   ratings, as the scheduler recomputes it every minute; only exposures are live.
  * - biasAdjusted (adaptive only): the picker sees rater-bias-adjusted moments, as an API could
  *   keep them: every rating is adjusted by the current bias estimate when it lands, and the
  *   estimate is redone from all ratings whenever they have grown by a twentieth. It never sees
  *   the true biases.
  */
 import { type AdaptivePolicy, pickAdaptiveBatch } from "../functions/domain/adaptive.js";
+import {
+  buildContenderSnapshot,
+  type ContenderSnapshot,
+  pickWithSnapshot,
+} from "../functions/domain/contender-snapshot.js";
 import { pickBatch, shuffle } from "../functions/domain/distributor.js";
 import {
   estimateRaterBias,
@@ -55,6 +63,8 @@ export interface SimulationOptions {
   readonly lateShare?: number;
   readonly truth?: TruthModel;
   readonly policy?: Partial<AdaptivePolicy>;
+  /** Feed the adaptive picker from the API's snapshot, recomputed every this many ratings. */
+  readonly snapshotEvery?: number;
   /** Give the adaptive picker rater-bias-adjusted moments, estimated with these options. */
   readonly biasAdjusted?: RaterBiasOptions;
 }
@@ -76,15 +86,70 @@ interface RaterState {
   rated: number;
 }
 
+/** The seed's people: true qualities and rater biases, the same whatever assigns the ratings. */
+function population(seed: number, thoughts: number, raters: number, truth: TruthModel) {
+  const world = createRng(seed);
+  const quality = Array.from({ length: thoughts }, () => world.normal());
+  const bias = Array.from({ length: raters }, () => world.normal() * truth.biasSd);
+  return { world, quality, bias };
+}
+
+function stars(truth: TruthModel, quality: number, bias: number, rng: Rng): number {
+  const latent = truth.centre + truth.signal * quality + bias + truth.noiseSd * rng.normal();
+  return Math.min(5, Math.max(1, Math.round(latent)));
+}
+
+/**
+ * A reference, not a distributor: an oracle that knows every thought's true quality gives the
+ * true top `band` thoughts `cap` × the mean ratings, as many as the fairness bar allows, and
+ * spreads the rest of the budget evenly. Nothing that only sees ratings can aim better, so its
+ * precision is about the ceiling the 3× cap leaves at this signal-to-noise.
+ */
+export function simulateOracle(options: {
+  readonly thoughts: number;
+  readonly raters: number;
+  readonly budget: number;
+  readonly seed: number;
+  readonly band: number;
+  readonly cap: number;
+  readonly truth?: TruthModel;
+}): SimulationResult {
+  const { thoughts: T, raters: R, budget, band } = options;
+  const truth = options.truth ?? defaultTruth;
+  const { quality, bias } = population(options.seed, T, R, truth);
+  const rng = createRng(options.seed * 7919 + 6);
+  const total = R * budget;
+  const high = Math.floor((options.cap * total) / T);
+  const rest = Math.floor((total - band * high) / (T - band));
+  const byQuality = quality.map((_, i) => i).sort((a, b) => quality[b]! - quality[a]!);
+  const counts = new Array<number>(T).fill(rest);
+  for (const t of byQuality.slice(0, band)) counts[t] = high;
+  const histograms: Histogram[] = [];
+  const ratings: RatingInput[] = [];
+  for (let t = 0; t < T; t++) {
+    const h: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+    // Distinct raters, never the author (rater t wrote thought t).
+    const raters = shuffle(
+      [...Array(R).keys()].filter((r) => r !== t),
+      rng.next,
+    ).slice(0, counts[t]);
+    for (const r of raters) {
+      const s = stars(truth, quality[t]!, bias[r]!, rng);
+      h[s - 1]!++;
+      ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: s });
+    }
+    histograms.push(h);
+  }
+  return { quality, histograms, counts, late: quality.map(() => false), ratings };
+}
+
 export function simulate(options: SimulationOptions): SimulationResult {
   const { thoughts: T, raters: R, budget, method } = options;
   const batchSize = options.batchSize ?? 10;
   const concurrency = options.concurrency ?? 20;
   const truth = options.truth ?? defaultTruth;
   // The population depends on the seed only, so methods are compared on the very same people.
-  const world = createRng(options.seed);
-  const quality = Array.from({ length: T }, () => world.normal());
-  const bias = Array.from({ length: R }, () => world.normal() * truth.biasSd);
+  const { world, quality, bias } = population(options.seed, T, R, truth);
   const lateCount = Math.round((options.lateShare ?? 0) * T);
   const lateSet = new Set(shuffle([...Array(T).keys()], world.next).slice(0, lateCount));
   const late = quality.map((_, i) => lateSet.has(i));
@@ -118,6 +183,28 @@ export function simulate(options: SimulationOptions): SimulationResult {
     }
   };
   let visible = everyone.filter((_, i) => !late[i]);
+  let snapshot: ContenderSnapshot | undefined;
+  let snapshotAt = Number.NEGATIVE_INFINITY;
+  const viaSnapshot = (input: {
+    seen: Set<string>;
+    authorKey: string;
+    size: number;
+    random: () => number;
+  }) => {
+    if (ratings.length - snapshotAt >= options.snapshotEvery!) {
+      // Copies: the candidates change in place, a stored snapshot does not.
+      snapshot = buildContenderSnapshot(visible.map((c) => ({ ...c, histogram: [...c.histogram] })));
+      snapshotAt = ratings.length;
+    }
+    const pageMinRatings = Math.min(...visible.map((c) => c.histogram.reduce((s, x) => s + x, 0)));
+    return pickWithSnapshot({
+      ...input,
+      snapshot,
+      page: visible,
+      pageMinRatings,
+      policy: options.policy ?? {},
+    }).chosen;
+  };
 
   const choose = (rater: RaterState, size: number): number[] => {
     const authorKey = `r${rater.index}`;
@@ -127,7 +214,9 @@ export function simulate(options: SimulationOptions): SimulationResult {
       method === "balanced"
         ? pickBatch(input)
         : method === "adaptive"
-          ? pickAdaptiveBatch({ ...input, policy: options.policy ?? {} })
+          ? options.snapshotEvery !== undefined
+            ? viaSnapshot(input)
+            : pickAdaptiveBatch({ ...input, policy: options.policy ?? {} })
           : shuffle(
               visible.filter((c) => c.authorKey !== authorKey && !rater.seen.has(c.id)),
               rng.next,
@@ -140,14 +229,12 @@ export function simulate(options: SimulationOptions): SimulationResult {
       everyone[thought]!.exposure--;
       return;
     }
-    const latent =
-      truth.centre + truth.signal * quality[thought]! + bias[rater.index]! + truth.noiseSd * rng.normal();
-    const stars = Math.min(5, Math.max(1, Math.round(latent)));
+    const given = stars(truth, quality[thought]!, bias[rater.index]!, rng);
     const candidate = everyone[thought]!;
-    candidate.histogram[stars - 1]!++;
-    ratings.push({ thoughtId: candidate.id, raterKey: `r${rater.index}`, stars });
+    candidate.histogram[given - 1]!++;
+    ratings.push({ thoughtId: candidate.id, raterKey: `r${rater.index}`, stars: given });
     if (adjusting) {
-      const x = stars - (biasOf.get(`r${rater.index}`) ?? 0);
+      const x = given - (biasOf.get(`r${rater.index}`) ?? 0);
       candidate.adjusted ??= { count: 0, sum: 0, sumSquares: 0 };
       const m = candidate.adjusted;
       m.count++;

@@ -10,9 +10,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { createRng, sampleIndices } from "../functions/lib/random.js";
 import { computeThemes } from "../functions/themes/engine.js";
 import { adjustedRandIndex, normalizedMutualInformation } from "../functions/themes/metrics.js";
-import { createRng, sampleIndices } from "../functions/themes/rng.js";
 import { syntheticThoughts } from "../functions/themes/synthetic-corpus.js";
 
 const DEFAULT_DATA = fileURLToPath(new URL("../../shared/benchmarks/stackoverflow.tsv", import.meta.url));

@@ -1,6 +1,6 @@
+import { type Rng, sampleIndices } from "../lib/random.js";
 import type { Clustering } from "./kmeans.js";
 import { kmeans } from "./kmeans.js";
-import { type Rng, sampleIndices } from "./rng.js";
 import { type DenseMatrix, denseMatrix, normalizeRows } from "./sparse.js";
 
 /**

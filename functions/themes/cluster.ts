@@ -1,5 +1,5 @@
+import { type Rng, sampleIndices } from "../lib/random.js";
 import { type Clustering, kmeans } from "./kmeans.js";
-import { type Rng, sampleIndices } from "./rng.js";
 import { type DenseMatrix, denseMatrix } from "./sparse.js";
 
 export function selectRows(points: DenseMatrix, rows: readonly number[]): DenseMatrix {

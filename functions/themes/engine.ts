@@ -1,9 +1,9 @@
+import { createRng, type Rng } from "../lib/random.js";
 import { autoKDimensions, chooseK } from "./auto-k.js";
 import { clusterPoints } from "./cluster.js";
 import { classBasedKeyPhrases, titleFromKeyPhrases } from "./key-phrases.js";
 import { refineWithNaiveBayes } from "./naive-bayes.js";
 import { centralities, extractiveSummary, type Member, pickRepresentatives } from "./representatives.js";
-import { createRng, type Rng } from "./rng.js";
 import type { Theme, ThemeInputItem, ThemeReport } from "./schema.js";
 import { type DenseMatrix, normalizeRows, type SparseMatrix, selectSparseRows } from "./sparse.js";
 import { truncatedSvd } from "./svd.js";

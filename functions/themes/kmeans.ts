@@ -1,4 +1,4 @@
-import type { Rng } from "./rng.js";
+import type { Rng } from "../lib/random.js";
 import { type DenseMatrix, denseMatrix } from "./sparse.js";
 
 // A hand-written k-means rather than ml-kmeans: ml-kmeans works on arrays of arrays through ml-matrix and

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../lib/random.js";
 import {
   type DenseMatrix,
   denseMatrix,

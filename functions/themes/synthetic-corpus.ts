@@ -1,4 +1,4 @@
-import { createRng } from "./rng.js";
+import { createRng } from "../lib/random.js";
 
 /**
  * A labelled corpus of strategy-conversation thoughts with clearly separated topics, for tests and the

@@ -1,5 +1,5 @@
+import { createRng, type Rng, sampleIndices } from "../../lib/random.js";
 import { kmeans } from "../kmeans.js";
-import { createRng, type Rng, sampleIndices } from "../rng.js";
 import { type DenseMatrix, denseMatrix, normalizeRows } from "../sparse.js";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../../../functions/lib/random.js";
 import { computeThemes } from "../../../functions/themes/engine.js";
 import { normalizedMutualInformation } from "../../../functions/themes/metrics.js";
-import { createRng } from "../../../functions/themes/rng.js";
 import { type ThemeReport, themeReportSchema } from "../../../functions/themes/schema.js";
 import { syntheticThoughts } from "../../../functions/themes/synthetic-corpus.js";
 

@@ -37,9 +37,9 @@ import {
   momentsPrior,
   rankThoughts,
 } from "../functions/domain/statistics.js";
+import { createRng } from "../functions/lib/random.js";
 import { kendallTau, precisionAtK } from "./metrics.js";
 import {
-  createRng,
   defaultTruth,
   type Method,
   type SimulationResult,

@@ -33,10 +33,7 @@ import {
   type RatingInput,
 } from "../functions/domain/rater-bias.js";
 import type { Histogram, Moments } from "../functions/domain/statistics.js";
-
 import { createRng, type Rng } from "../functions/lib/random.js";
-
-export { createRng, type Rng };
 
 export interface TruthModel {
   readonly centre: number;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { createRng } from "../../functions/lib/random.js";
 import { demoDomain, demoPeople } from "../../functions/local/demo/company.js";
-import { decide, mulberry32, seedDemo } from "../../functions/local/demo/seed.js";
+import { decide, seedDemo } from "../../functions/local/demo/seed.js";
 import { type DemoThought, demoThoughts, demoTitle } from "../../functions/local/demo/thoughts.js";
 import type { Thought } from "../../functions/repositories/thoughts.js";
 import { createServices, type Services } from "../../functions/services.js";
@@ -38,7 +39,7 @@ describe("demo content", () => {
   });
 
   it("splits polarizing thoughts and follows appeal otherwise", () => {
-    const random = mulberry32(7);
+    const random = createRng(7).next;
     const rater = { person: demoPeople[0]!, leniency: 0, skipRate: 0 };
     const draw = (thought: DemoThought) =>
       Array.from({ length: 2000 }, () => {

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../bench/simulation.js";
 import {
   type AdaptivePolicy,
   floorReached,
@@ -10,6 +9,7 @@ import {
 import { snapshotContenders } from "../../functions/domain/contender-snapshot.js";
 import { pickBatch } from "../../functions/domain/distributor.js";
 import type { Histogram, Prior } from "../../functions/domain/statistics.js";
+import { createRng } from "../../functions/lib/random.js";
 
 const rated = (id: string, histogram: Histogram, exposure?: number): RatedCandidate => ({
   id,

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createRng, simulate } from "../../bench/simulation.js";
+import { simulate } from "../../bench/simulation.js";
 import { type Candidate, pickBatch } from "../../functions/domain/distributor.js";
+import { createRng } from "../../functions/lib/random.js";
 
 const candidate = (id: string, exposure: number, authorKey = `author-${id}`): Candidate => ({
   id,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../bench/simulation.js";
 import {
   adjustedThoughtMoments,
   estimateRaterBias,
   type RatingInput,
 } from "../../functions/domain/rater-bias.js";
+import { createRng } from "../../functions/lib/random.js";
 
 /** Every rater rates every thought: stars = 3 + quality + bias (+ noise), optionally rounded to 1–5. */
 function ratingsFor(

@@ -53,7 +53,8 @@ interface Participant {
  * resumes where it stopped. Themes are not computed here.
  */
 export async function seedDemo(services: Services, options: SeedOptions = {}): Promise<SeedResult> {
-  const random = options.random ?? mulberry32(2027);
+  // Seeded: the default demo is the same company story on every machine.
+  const random = options.random ?? createRng(2027).next;
   const progress = options.onProgress ?? (() => {});
   const concurrency = options.concurrency ?? 8;
   const people = pickPeople(options.limit?.people);
@@ -408,6 +409,3 @@ function gaussian(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
-
-/** The demo's seeded generator: the same company story on every machine. */
-export const mulberry32 = (seed: number): (() => number) => createRng(seed).next;

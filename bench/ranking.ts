@@ -302,8 +302,10 @@ function readBars(): boolean {
   const oracleRatio = mean(precision.oracle) / mean(precision.baseline);
   const [oracleLow, oracleHigh] = bootstrapRatio(precision.oracle, precision.baseline);
   const fairOk = min >= 0.5 && max <= 3;
+  const contiguous = barSeeds.every((seed, i) => seed === barSeeds[0]! + i);
+  const seedRange = contiguous ? `seeds ${barSeeds[0]}–${barSeeds.at(-1)}` : `seeds ${barSeeds.join(",")}`;
   console.log(
-    `Bar reading, 20 ratings/person, seeds 1–${barSeeds.length}: ${barVariant} P@20 ${fix(mean(precision.bar))}, ` +
+    `Bar reading, 20 ratings/person, ${seedRange}: ${barVariant} P@20 ${fix(mean(precision.bar))}, ` +
       `random + mean ${fix(mean(precision.baseline))}; ratio ${fix(ratio, 3)}× (95% interval ${fix(low, 2)}–${fix(high, 2)})`,
   );
   console.log(
@@ -312,7 +314,8 @@ function readBars(): boolean {
       `${fix(oracleRatio, 3)}× (95% interval ${fix(oracleLow, 2)}–${fix(oracleHigh, 2)})`,
   );
   console.log(
-    `Bars at 20 ratings/person: precision@20 ${precisionOk ? "PASS" : "FAIL"} ${fix(ratio, 3)}× random (needs ≥ 1.3×); ` +
+    `${quick ? "Indicative only, quick mode (the bars are read on 100 seeds without --quick). " : ""}` +
+      `Bars at 20 ratings/person: precision@20 ${precisionOk ? "PASS" : "FAIL"} ${fix(ratio, 3)}× random (needs ≥ 1.3×); ` +
       `fairness ${fairOk ? "PASS" : "FAIL"} ${fix(min, 2)}×–${fix(max, 2)}× mean over ${deployed.map((v) => v.label).join(" and ")} (needs 0.5×–3×)`,
   );
   return precisionOk && fairOk;

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { parseConfig } from "../config.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
-import { openAiModeration } from "../moderation/openai-moderation.js";
+import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { SesMailer } from "../notify/ses-mailer.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
@@ -61,6 +61,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: aws.AUTHOR_KEY_SECRET_ARN }));
   if (!secret.SecretString) throw new Error("The author-key secret is empty");
 
+  const logger = jsonLogger();
   return createServices({
     db: {
       doc: createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT }),
@@ -72,15 +73,9 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
       audience: config.JWT_AUDIENCE,
     },
     authorKeySecret: secret.SecretString,
-    logger: jsonLogger(),
+    logger,
     themeEngine: selectThemeEngine(config),
-    ...(config.OPENAI_API_KEY && {
-      contentScreen: openAiModeration({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        logger: jsonLogger(),
-      }),
-    }),
+    contentScreen: selectContentScreen(config, logger),
     ...(aws.THEME_JOB_QUEUE_URL && {
       queue: new SqsQueue(new SQSClient({ region }), aws.THEME_JOB_QUEUE_URL),
     }),

@@ -9,7 +9,7 @@ import { createLocalIssuer } from "../auth/local-issuer.js";
 import { createDocumentClient } from "../db/client.js";
 import { ensureTable } from "../db/create-table.js";
 import { jsonLogger, type Logger } from "../lib/logger.js";
-import { openAiModeration } from "../moderation/openai-moderation.js";
+import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { FileMailer } from "../notify/mailer.js";
 import { DirectoryRepository } from "../repositories/directory.js";
 import { runScheduler } from "../scheduler/run.js";
@@ -72,13 +72,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       localIssuer: issuer,
       logger,
       themeEngine: selectThemeEngine(process.env),
-      ...(process.env.OPENAI_API_KEY && {
-        contentScreen: openAiModeration({
-          apiKey: process.env.OPENAI_API_KEY,
-          baseURL: process.env.OPENAI_BASE_URL,
-          logger,
-        }),
-      }),
+      contentScreen: selectContentScreen(process.env, logger),
       mailer: new FileMailer(join(dataDir, "mail")),
       appUrl: url,
       seedDemo,

@@ -36,3 +36,12 @@ export function openAiModeration(config: {
     },
   };
 }
+
+/** Like selectThemeEngine: the model's second opinion when a key is set, else none. */
+export function selectContentScreen(
+  config: { readonly OPENAI_API_KEY?: string; readonly OPENAI_BASE_URL?: string },
+  logger: Logger,
+): ContentScreen | undefined {
+  if (!config.OPENAI_API_KEY) return undefined;
+  return openAiModeration({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, logger });
+}

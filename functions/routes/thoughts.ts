@@ -77,8 +77,11 @@ export function thoughtRoutes(s: Services) {
         ]);
       }
       // The model's opinion adds to the offline screening; it can only send a thought to review.
-      const flaggedByModel = (await s.contentScreen?.flags(screened.text)) ?? false;
-      const joined = await s.participation.join(id, caller.userId, attributes);
+      // Asked while the join is written: the two do not depend on each other.
+      const [flaggedByModel, joined] = await Promise.all([
+        s.contentScreen?.flags(screened.text) ?? false,
+        s.participation.join(id, caller.userId, attributes),
+      ]);
       const { thought, replayed } = await s.thoughts.share({
         conversationId: id,
         userId: caller.userId,

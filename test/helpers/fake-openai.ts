@@ -195,6 +195,12 @@ function chatResponse(body: any, behaviour: Misbehaviour | undefined) {
   };
 }
 
+const endpointAt: Record<string, Endpoint | "moderations"> = {
+  "/v1/embeddings": "embeddings",
+  "/v1/chat/completions": "chat",
+  "/v1/moderations": "moderations",
+};
+
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
   const queues: Record<Endpoint, Misbehaviour[]> = { embeddings: [], chat: [] };
@@ -203,14 +209,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
     const path = request.url ?? "";
-    const endpoint: Endpoint | "moderations" | "other" =
-      path === "/v1/embeddings"
-        ? "embeddings"
-        : path === "/v1/chat/completions"
-          ? "chat"
-          : path === "/v1/moderations"
-            ? "moderations"
-            : "other";
+    const endpoint = endpointAt[path] ?? "other";
     let body: unknown = null;
     try {
       body = JSON.parse(raw);

@@ -78,7 +78,7 @@ export async function createHarness(
     localIssuer: issuer,
     logger,
     themeEngine: options.themeEngine ?? taggedThemeEngine,
-    ...(options.contentScreen && { contentScreen: options.contentScreen }),
+    contentScreen: options.contentScreen,
   };
   const services = createServices(deps);
   const app = createApp(services);

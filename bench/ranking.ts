@@ -195,7 +195,6 @@ function evaluate(variant: Variant, budget: number, lateShare: number): Row {
   const rows = seeds.map((seed) => {
     const result = round(variant, budget, seed, lateShare);
     const { order, scores } = rank(result, variant.ranking);
-    const mean = result.counts.reduce((s, c) => s + c, 0) / result.counts.length;
     const avg = (pick: (late: boolean) => boolean) => {
       const counts = result.counts.filter((_, i) => pick(result.late[i]!));
       return counts.reduce((s, c) => s + c, 0) / Math.max(1, counts.length);
@@ -203,8 +202,7 @@ function evaluate(variant: Variant, budget: number, lateShare: number): Row {
     return {
       precision: precisionAtK(order, result.quality, K),
       tau: kendallTau(scores, result.quality),
-      minRatio: Math.min(...result.counts) / mean,
-      maxRatio: Math.max(...result.counts) / mean,
+      ...ratingSpread(result.counts),
       lateRatio: lateShare > 0 ? avg((late) => late) / avg((late) => !late) : 1,
     };
   });
@@ -326,12 +324,16 @@ function precisionOf(
   seed: number,
 ): { precision: number; minRatio: number; maxRatio: number } {
   const result = simulateRound(variant, 20, seed, 0);
-  const mean = result.counts.reduce((s, c) => s + c, 0) / result.counts.length;
   return {
     precision: precisionAtK(rank(result, variant.ranking).order, result.quality, K),
-    minRatio: Math.min(...result.counts) / mean,
-    maxRatio: Math.max(...result.counts) / mean,
+    ...ratingSpread(result.counts),
   };
+}
+
+/** The fewest and most ratings any thought got, as multiples of the mean: the fairness bar's terms. */
+function ratingSpread(counts: readonly number[]): { minRatio: number; maxRatio: number } {
+  const mean = counts.reduce((s, c) => s + c, 0) / counts.length;
+  return { minRatio: Math.min(...counts) / mean, maxRatio: Math.max(...counts) / mean };
 }
 
 /** Percentile bootstrap over seeds (paired: a seed's two rounds share its people) of mean(a) ÷ mean(b). */

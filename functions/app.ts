@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth/verify.js";
 import { DomainError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from "./errors.js";
+import { usePlainZodMessages } from "./lib/plain-zod-messages.js";
 import { adminRoutes } from "./routes/admin.js";
 import { authRoutes } from "./routes/auth.js";
 import { conversationRoutes } from "./routes/conversations.js";
@@ -51,6 +52,7 @@ function isTransient(error: unknown): boolean {
 
 /** Built from dependencies, or from ready services when the caller needs them too (tests, workers). */
 export function createApp(deps: AppDeps | Services) {
+  usePlainZodMessages();
   const s = "conversations" in deps ? deps : createServices(deps);
   const authenticated = authenticate(deps.verifier);
 

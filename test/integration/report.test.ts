@@ -129,6 +129,16 @@ describe("report", () => {
       (await h.call("PATCH", `/api/conversations/${id}/themes/nope`, { as: leader, body: { title: "X y" } }))
         .status,
     ).toBe(404);
+    // An emptied or oversize field says so in plain words (not zod's), and changes nothing.
+    const emptied = await h.call("PATCH", `/api/conversations/${id}/themes/theme-pricing`, {
+      as: leader,
+      body: { title: "  ", summary: "s".repeat(2001) },
+    });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body.errors).toEqual([
+      { path: "title", message: "needs at least 2 characters" },
+      { path: "summary", message: "can be at most 2,000 characters" },
+    ]);
     const approved = await h.call("POST", `/api/conversations/${id}/report/approve`, {
       as: leader,
       body: { version: 1 },

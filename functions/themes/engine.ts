@@ -145,7 +145,11 @@ export function computeThemes(
     .filter((_, i) => all.tfidf.rowStart[i + 1] === all.tfidf.rowStart[i])
     .map((item) => item.id);
   if (unassigned.length > 0)
-    notes.push(`${unassigned.length} thoughts have no words in common with the others and are in no theme.`);
+    notes.push(
+      unassigned.length === 1
+        ? "1 thought has no words in common with the others and is in no theme."
+        : `${unassigned.length} thoughts have no words in common with the others and are in no theme.`,
+    );
   progress(0.15);
   if (rows.length === 0) {
     progress(1);

@@ -191,6 +191,9 @@ describe("computeThemes edge cases", () => {
     const report = computeThemes(items);
     expect(report.unassigned?.sort()).toEqual(["1", "2", "3", "4"]);
     expect(report.themes.flatMap((t) => t.thoughtIds).sort()).toEqual(["5", "6"]);
+    expect(report.notes).toContain("4 thoughts have no words in common with the others and are in no theme.");
+    const one = computeThemes([items[0]!, items[4]!, items[5]!]);
+    expect(one.notes).toContain("1 thought has no words in common with the others and is in no theme.");
   });
 
   it("handles text in other scripts", () => {

@@ -2,17 +2,58 @@ import { z } from "zod";
 import { conversationStates } from "./lifecycle.js";
 import { templateIds } from "./templates.js";
 
-/** DESIGN §1 settings, with the defaults a new conversation gets. */
-export const settingsSchema = z.object({
+/**
+ * DESIGN §3.4: the anonymity thresholds never go below these floors. k counts people for any
+ * number a report shows for a group; k_text for free text, theme titles, summaries, key phrases
+ * and quotes shown for a group.
+ */
+export const minimumAnonymityThreshold = 5;
+export const minimumTextAnonymityThreshold = 10;
+
+const thresholdFields = (stored: boolean) => {
+  // Settings stored before the floors existed read as the floor; a request below it is refused.
+  const floor = (min: number, max: number, what: string) =>
+    stored
+      ? z
+          .int()
+          .max(max)
+          .transform((v) => Math.max(v, min))
+      : z.int().min(min, `can't be below ${min}: ${what} could single people out`).max(max);
+  return {
+    /** k: fewest people behind any number shown for a group. */
+    anonymityThreshold: floor(minimumAnonymityThreshold, 50, "smaller groups").default(
+      minimumAnonymityThreshold,
+    ),
+    /** k_text: fewest people behind free text, themes and quotes shown for a group. */
+    textAnonymityThreshold: floor(
+      minimumTextAnonymityThreshold,
+      100,
+      "quotes and themes for smaller groups",
+    ).default(minimumTextAnonymityThreshold),
+  };
+};
+
+const settingsShape = (stored: boolean) => ({
   thoughtMaxLength: z.int().min(50).max(2000).default(600),
   maxThoughtsPerPerson: z.int().min(1).max(50).default(10),
   ratingTarget: z.int().min(1).max(200).default(20),
   batchSize: z.int().min(1).max(25).default(10),
-  /** Anonymity threshold for numbers; free text and themes use 2k (DESIGN §3.4). */
-  anonymityThreshold: z.int().min(3).max(50).default(5),
+  ...thresholdFields(stored),
   moderation: z.enum(["post", "pre"]).default("post"),
 });
+
+/** DESIGN §1 settings, with the defaults a new conversation gets: what a request may send. */
+export const settingsSchema = z.object(settingsShape(false));
 export type Settings = z.infer<typeof settingsSchema>;
+/** The same settings as read from the table: thresholds below the floors read as the floors. */
+export const storedSettingsSchema = z.object(settingsShape(true));
+
+/** The k a report applies to numbers: the setting, never below the floor. */
+export const numberThreshold = (s: { anonymityThreshold: number }) =>
+  Math.max(minimumAnonymityThreshold, s.anonymityThreshold);
+/** The k a report applies to text: the text setting, never below the floor nor below k. */
+export const textThreshold = (s: { anonymityThreshold: number; textAnonymityThreshold?: number }) =>
+  Math.max(minimumTextAnonymityThreshold, numberThreshold(s), s.textAnonymityThreshold ?? 0);
 
 const attributeName = z
   .string()
@@ -95,7 +136,7 @@ export const conversationSchema = z.object({
   state: z.enum(conversationStates),
   audience: audienceSchema,
   schedule: scheduleSchema.nullable(),
-  settings: settingsSchema,
+  settings: storedSettingsSchema,
   cycleId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -57,9 +57,18 @@ export const segmentSchema = z.object({
   attribute: z.string(),
   value: z.string(),
   key: z.string(),
+  /** Released for numbers (k): the heatmap shows its cells. */
   released: z.boolean(),
   /** Only shown for released slices; a suppressed slice shows no number at all. */
   raters: z.int().nullable(),
+  /** Released for text too (k_text): `?segment=` gives its themes, quotes and ranking. */
+  text: z.boolean().optional(),
+  /**
+   * Why a slice is hidden: fewer than k people; what the released values of its attribute leave
+   * of everyone would be under k; or a combination with other released slices would describe
+   * a group under k (segments.ts).
+   */
+  reason: z.enum(["too-few", "complement-too-few", "differs-from-another-slice"]).optional(),
 });
 
 export const reportSchema = z.object({
@@ -70,6 +79,8 @@ export const reportSchema = z.object({
   engine: z.string(),
   notes: z.array(z.string()),
   anonymityThreshold: z.int(),
+  /** k_text: fewest people behind any text shown for a group (absent on reports before it). */
+  textAnonymityThreshold: z.int().optional(),
   participation: z.object({
     invited: z.int(),
     participants: z.int(),
@@ -90,6 +101,10 @@ export const reportSchema = z.object({
   heatmap: z.array(heatmapCellSchema).optional(),
   /** Set when the report is filtered by `?segment=attribute:value`. */
   segment: z.string().optional(),
+  /** In a segment view: themes whose numbers for the segment are hidden to protect anonymity. */
+  hiddenThemes: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
+  /** In a segment view: rated thoughts left out because too few of the segment rated them. */
+  hiddenThoughts: z.int().optional(),
   /** Leadership's responses to this report's themes. */
   responses: z.array(themeResponseSchema).optional(),
 });

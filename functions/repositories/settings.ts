@@ -1,16 +1,20 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { keys } from "../db/keys.js";
-import { type Settings, settingsSchema } from "../domain/conversation.js";
+import { type Settings, settingsSchema, storedSettingsSchema } from "../domain/conversation.js";
 import type { Db } from "./db.js";
 
 /** The conversation settings an admin may set company-wide (DESIGN §1 defaults otherwise). */
-export const conversationDefaultsSchema = settingsSchema.pick({
+const defaultFields = {
   anonymityThreshold: true,
+  textAnonymityThreshold: true,
   ratingTarget: true,
   thoughtMaxLength: true,
   moderation: true,
-});
+} as const;
+export const conversationDefaultsSchema = settingsSchema.pick(defaultFields);
+/** Stored defaults below the anonymity floors read as the floors (DESIGN §3.4). */
+const storedDefaultsSchema = storedSettingsSchema.pick(defaultFields);
 
 /** True for IANA names the runtime knows ("Europe/Berlin", "UTC"); offsets like "+01:00" are refused. */
 export function isTimeZone(name: string): boolean {
@@ -51,11 +55,14 @@ export class SettingsRepository {
     );
     if (!Item) return { ...initialSettings, updatedAt: null };
     // Parsed with defaults, so settings stored before a field existed still read completely.
-    const stored = organisationSettingsSchema.partial().parse(Item);
+    const stored = organisationSettingsSchema
+      .extend({ defaults: storedDefaultsSchema })
+      .partial()
+      .parse(Item);
     return {
       ...initialSettings,
       ...stored,
-      defaults: conversationDefaultsSchema.parse(stored.defaults ?? {}),
+      defaults: storedDefaultsSchema.parse(stored.defaults ?? {}),
       updatedAt: typeof Item.updatedAt === "string" ? Item.updatedAt : null,
     };
   }

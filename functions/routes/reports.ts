@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/verify.js";
+import { textThreshold } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
@@ -119,6 +120,13 @@ const exportRoute = protectedRoute(can.participate, {
   },
 });
 
+/** The plain reason a slice is hidden (web/src/lib/report.ts words it the same way). */
+function hiddenMessage(reason: string | undefined, k: number): string {
+  return reason === "too-few"
+    ? `This group is hidden to protect anonymity: fewer than ${k} people in it rated.`
+    : `This group is hidden to protect anonymity: it could be worked out from other groups to describe fewer than ${k} people.`;
+}
+
 const leads = (caller: Caller) => caller.roles.some((r) => (can.lead as readonly string[]).includes(r));
 
 /** Leaders see the newest version; everyone else only the approved one, once published. */
@@ -180,13 +188,27 @@ export function reportRoutes(s: Services) {
     if (!decision)
       throw new ValidationError("No such segment.", [{ path: "segment", message: "unknown segment" }]);
     if (!decision.released) {
+      throw new ForbiddenError(hiddenMessage(decision.reason, head.anonymityThreshold));
+    }
+    const textK = head.textAnonymityThreshold ?? textThreshold(head);
+    if (decision.text === false) {
       throw new ForbiddenError(
-        `This segment is hidden to protect anonymity: it, or what it would reveal by comparison, has fewer than ${head.anonymityThreshold} people.`,
+        `This group's numbers are in the comparison by group; its themes, quotes and ranking are hidden to protect anonymity: they need at least ${textK} people, and no comparison with other groups may narrow that.`,
       );
     }
     const view = await s.reports.segmentView(conversation.id, version, segment);
     if (!view) throw new NotFoundError("This segment view was not computed.");
-    return { ...applyEdits({ ...shared, themes: view.themes }, edits), thoughts: view.thoughts, segment };
+    const titled = applyEdits(head, edits).themes;
+    return {
+      ...applyEdits({ ...shared, themes: view.themes }, edits),
+      thoughts: view.thoughts,
+      segment,
+      hiddenThemes: (view.hiddenThemeIds ?? []).map((themeId) => ({
+        id: themeId,
+        title: titled.find((t) => t.id === themeId)?.title ?? themeId,
+      })),
+      hiddenThoughts: view.hiddenThoughts ?? 0,
+    };
   };
 
   return createRouter()

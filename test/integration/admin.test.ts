@@ -23,7 +23,13 @@ describe("settings", () => {
     expect(reply.body).toEqual({
       organisationName: "Your organisation",
       timeZone: "UTC",
-      defaults: { anonymityThreshold: 5, ratingTarget: 20, thoughtMaxLength: 600, moderation: "post" },
+      defaults: {
+        anonymityThreshold: 5,
+        textAnonymityThreshold: 10,
+        ratingTarget: 20,
+        thoughtMaxLength: 600,
+        moderation: "post",
+      },
       updatedAt: null,
     });
   });

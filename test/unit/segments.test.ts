@@ -12,9 +12,21 @@ const released = (decisions: ReturnType<typeof releasableSlices>) =>
 
 describe("releasable slices", () => {
   it("releases segments of at least k with a complement of at least k", () => {
+    const decisions = releasableSlices(people({ Sales: 8, Engineering: 12, Legal: 7 }), 5);
+    expect(released(decisions).sort()).toEqual([
+      "*:*",
+      "department:Engineering",
+      "department:Legal",
+      "department:Sales",
+    ]);
+  });
+
+  it("hides the next-smallest value too, so everyone minus the released values is k or more", () => {
+    // Legal (3) is hidden; releasing Sales and Engineering would give Legal = everyone − both.
     const decisions = releasableSlices(people({ Sales: 8, Engineering: 12, Legal: 3 }), 5);
-    expect(released(decisions).sort()).toEqual(["*:*", "department:Engineering", "department:Sales"]);
+    expect(released(decisions).sort()).toEqual(["*:*", "department:Engineering"]);
     expect(decisions.find((d) => d.value === "Legal")?.reason).toBe("too-few");
+    expect(decisions.find((d) => d.value === "Sales")?.reason).toBe("complement-too-few");
   });
 
   it("suppresses a segment whose complement is under k (differencing against everyone)", () => {

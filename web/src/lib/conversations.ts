@@ -139,10 +139,17 @@ export const settingFields = {
   },
   anonymityThreshold: {
     label: "Anonymity threshold",
-    hint: "Fewest people in a group that results are shown for.",
-    min: 3,
+    hint: "Fewest people in a group that numbers are shown for.",
+    min: 5,
     max: 50,
     default: 5,
+  },
+  textAnonymityThreshold: {
+    label: "Anonymity threshold for text",
+    hint: "Fewest people in a group that themes and quotes are shown for.",
+    min: 10,
+    max: 100,
+    default: 10,
   },
 } as const satisfies Partial<
   Record<keyof Settings, { label: string; hint: string; min: number; max: number; default: number }>

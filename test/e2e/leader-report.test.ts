@@ -32,6 +32,7 @@ interface SegmentInfo {
   key: string;
   value: string;
   released: boolean;
+  text?: boolean;
 }
 let segments: SegmentInfo[] = [];
 
@@ -121,25 +122,29 @@ describe("the leadership report", () => {
       await expectAxeClean(page, "the report at 1280 px");
       await expectNoHiddenNumbers(page);
 
-      // Segment filter: a released segment reloads with ?segment=, hidden ones cannot be chosen.
+      // Segment filter: a segment released for text reloads with ?segment=; hidden ones, and those
+      // released for numbers only (themes and quotes need k_text = 10 people), cannot be chosen.
       const released =
-        segments.find((s) => s.released && s.key.startsWith("department:")) ??
-        segments.find((s) => s.released);
-      expect(released, "the seed releases at least one segment").toBeDefined();
-      if (!released) return;
-      await page.getByLabel("Whose ratings").selectOption(released.key);
-      await page.waitForURL((url) => url.searchParams.get("segment") === released.key);
-      await page
-        .getByText(new RegExp(`^Ratings from .*${escapeRegExp(released.value)} only$`))
-        .first()
-        .waitFor();
-      await page.locator('.sections[aria-busy="false"]').waitFor();
-      await screenshot(page, "report-segment-1280");
-      await expectAxeClean(page, "the report filtered by a segment");
-      await expectNoHiddenNumbers(page);
-      await page.getByRole("button", { name: "Show everyone's ratings" }).first().click();
-      await page.waitForURL((url) => !url.searchParams.has("segment"));
-      await page.getByText(/^Ratings from .* only$/).waitFor({ state: "detached" });
+        segments.find((s) => s.released && s.text !== false && s.key.startsWith("department:")) ??
+        segments.find((s) => s.released && s.text !== false);
+      for (const numbersOnly of segments.filter((s) => s.released && s.text === false)) {
+        expect(await page.locator(`option[value="${numbersOnly.key}"]`).isDisabled()).toBe(true);
+      }
+      if (released) {
+        await page.getByLabel("Whose ratings").selectOption(released.key);
+        await page.waitForURL((url) => url.searchParams.get("segment") === released.key);
+        await page
+          .getByText(new RegExp(`^Ratings from .*${escapeRegExp(released.value)} only$`))
+          .first()
+          .waitFor();
+        await page.locator('.sections[aria-busy="false"]').waitFor();
+        await screenshot(page, "report-segment-1280");
+        await expectAxeClean(page, "the report filtered by a segment");
+        await expectNoHiddenNumbers(page);
+        await page.getByRole("button", { name: "Show everyone's ratings" }).first().click();
+        await page.waitForURL((url) => !url.searchParams.has("segment"));
+        await page.getByText(/^Ratings from .* only$/).waitFor({ state: "detached" });
+      }
       await page.locator('.sections[aria-busy="false"]').waitFor();
 
       // Edit a theme title inline.

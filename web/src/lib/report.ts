@@ -25,6 +25,10 @@ export const ciText = (ci: { low: number; high: number }) =>
 
 export const percentOf = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
 
+/** The one sentence every hidden group or cell shows (DESIGN §3.4; functions/report/segments.ts). */
+export const hiddenToProtect = (k: number) =>
+  `Hidden to protect anonymity: fewer than ${k} people, or it could be worked out from other groups.`;
+
 /** "department:Sales" → "Department: Sales". */
 export function segmentLabel(key: string): string {
   const at = key.indexOf(":");

@@ -92,7 +92,7 @@ export function toMarkdown(report: Report): string {
   if (report.notes.length > 0) lines.push("", "## Notes", "", ...report.notes.map((n) => `- ${n}`));
   lines.push(
     "",
-    `*Anonymity: slices with fewer than ${report.anonymityThreshold} people are not shown.*`,
+    `*Anonymity: no group's numbers are shown for fewer than ${report.anonymityThreshold} people, nor its themes and quotes for fewer than ${report.textAnonymityThreshold ?? 10}, nor any group that could be worked out from others to be that small.*`,
     "",
   );
   return lines.join("\n");

@@ -2,6 +2,7 @@ import type { LocalIssuer } from "./auth/local-issuer.js";
 import type { VerifierOptions } from "./auth/verify.js";
 import type { Logger } from "./lib/logger.js";
 import type { ContentScreen } from "./moderation/openai-moderation.js";
+import { InlineMailQueue, type MailQueue } from "./notify/mail-queue.js";
 import { type Mailer, MemoryMailer } from "./notify/mailer.js";
 import type { MailContext } from "./notify/templates.js";
 import { AuditRepository } from "./repositories/audit.js";
@@ -35,8 +36,10 @@ export interface AppDeps {
   readonly themeEngine: ThemeEngine;
   /** Where theme runs go; an in-process queue running the same worker when omitted. */
   readonly queue?: JobQueue;
-  /** Outgoing mail: SES in AWS, files in the data folder locally, memory in tests. */
+  /** Outgoing mail: files in the data folder locally, memory in tests (AWS sends from the mail worker). */
   readonly mailer?: Mailer;
+  /** Where notices are queued: SQS in AWS; by default straight to `mailer`. */
+  readonly mailQueue?: MailQueue;
   /** The web app's address, for links in messages. */
   readonly appUrl?: string;
   /** The OpenAI moderation endpoint, when a key is configured (DESIGN §3.5). */
@@ -65,10 +68,11 @@ export interface Services extends AppDeps {
   readonly settings: SettingsRepository;
   /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
   readonly audit: AuditRepository;
-  readonly mail: MailContext & { readonly mailer: Mailer };
+  readonly mail: MailContext & { readonly mailer: Mailer; readonly queue: MailQueue };
 }
 
 export function createServices(deps: AppDeps): Services {
+  const mailer = deps.mailer ?? new MemoryMailer();
   const services: Services = {
     ...deps,
     conversations: new ConversationRepository(deps.db),
@@ -87,7 +91,8 @@ export function createServices(deps: AppDeps): Services {
     settings: new SettingsRepository(deps.db),
     audit: new AuditRepository(deps.db),
     mail: {
-      mailer: deps.mailer ?? new MemoryMailer(),
+      mailer,
+      queue: deps.mailQueue ?? new InlineMailQueue(mailer, deps.logger),
       appUrl: deps.appUrl ?? "http://localhost:3000",
       organisation: "Your organisation",
     },

@@ -3,17 +3,44 @@ import { handle } from "hono/aws-lambda";
 import { createApp } from "../app.js";
 import { servicesFromEnvironment } from "../aws/environment.js";
 import type { AppDeps } from "../services.js";
+import { fromTrustedOrigin } from "./origin.js";
 
 /** The same Hono app as the embedded default, behind API Gateway's HTTP API (payload v2). */
 export function createHandler(deps: AppDeps) {
   return handle(createApp(deps) as unknown as Hono);
 }
 
-/** Built on the first invocation and reused while the execution environment lives. */
-let cached: ReturnType<typeof createHandler> | undefined;
+type Handler = ReturnType<typeof createHandler>;
 
-export const handler: ReturnType<typeof createHandler> = async (event, context) => {
-  // Closing a conversation starts a theme run on SQS; the API's mail goes out through SES.
+/** What a request that did not come through CloudFront gets, before any app code runs. */
+const notThroughTheSite = {
+  statusCode: 403,
+  headers: { "content-type": "application/problem+json" },
+  body: JSON.stringify({
+    type: "about:blank",
+    title: "Forbidden",
+    status: 403,
+    detail: "Call the API through the Groundswell site's address (/api), not the API Gateway URL.",
+  }),
+};
+
+/**
+ * Refuses requests without CloudFront's origin-verify header (functions/api/origin.ts), so the
+ * execute-api URL cannot skip the edge; ORIGIN_VERIFY unset (tests, tools) lets all through.
+ */
+export function requireOrigin(inner: Handler, expected = process.env.ORIGIN_VERIFY): Handler {
+  return (async (event, context) => {
+    const headers = (event as { headers?: Record<string, string | undefined> }).headers ?? {};
+    if (!fromTrustedOrigin(headers, expected)) return notThroughTheSite;
+    return inner(event, context);
+  }) as Handler;
+}
+
+/** Built on the first invocation and reused while the execution environment lives. */
+let cached: Handler | undefined;
+
+export const handler: Handler = requireOrigin((async (event, context) => {
+  // Closing a conversation starts a theme run on SQS; notices go to the mail queue.
   cached ??= createHandler(await servicesFromEnvironment({ enqueue: true, mail: true }));
   return cached(event, context);
-};
+}) as Handler);

@@ -1,5 +1,4 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
 import { z } from "zod";
@@ -7,7 +6,7 @@ import { parseConfig } from "../config.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
-import { SesMailer } from "../notify/ses-mailer.js";
+import { SqsMailQueue } from "../notify/mail-queue.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
 import { SqsQueue } from "../workers/sqs-queue.js";
@@ -16,8 +15,10 @@ import { SqsQueue } from "../workers/sqs-queue.js";
 export interface Needs {
   /** Starts theme runs. Without a queue URL a run would execute inside this Lambda instead. */
   readonly enqueue?: boolean;
-  /** Sends email. Without a sender, messages would go to the in-memory mailer and be lost. */
+  /** Queues email for the mail worker. Without the queue, messages would go to memory and be lost. */
   readonly mail?: boolean;
+  /** Wraps each AWS SDK client, e.g. the theme worker's X-Ray tracing (Tracer.captureAWSv3Client). */
+  readonly instrument?: <T>(client: T) => T;
 }
 
 /** Settings that are optional on the embedded default but must be set in AWS. */
@@ -26,7 +27,7 @@ const awsSchema = (needs: Needs) =>
     JWKS_URL: z.url(),
     AUTHOR_KEY_SECRET_ARN: z.string().min(1),
     THEME_JOB_QUEUE_URL: needs.enqueue ? z.url() : z.url().optional(),
-    MAIL_FROM: needs.mail ? z.email() : z.email().optional(),
+    MAIL_QUEUE_URL: needs.mail ? z.url() : z.url().optional(),
     /** The web app's address, for links in messages. */
     APP_URL: needs.mail ? z.url() : z.url().optional(),
   });
@@ -36,7 +37,7 @@ let cached: Promise<Services> | undefined;
 
 /**
  * The services of a Lambda, built from its environment: config, the author-key secret from
- * Secrets Manager, DynamoDB, the Cognito JWKS, the theme engine, SQS and SES. The API, the
+ * Secrets Manager, DynamoDB, the Cognito JWKS, the theme engine and the SQS queues. The API, the
  * theme-job worker and the scheduler share it; each entry passes the same `needs` on every call.
  */
 export function servicesFromEnvironment(needs: Needs = {}): Promise<Services> {
@@ -57,14 +58,17 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
   const aws = parsed.data;
   const region = config.AWS_REGION;
 
-  const secrets = new SecretsManagerClient({ region });
+  const instrument = needs.instrument ?? (<T>(client: T) => client);
+  const secrets = instrument(new SecretsManagerClient({ region }));
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: aws.AUTHOR_KEY_SECRET_ARN }));
   if (!secret.SecretString) throw new Error("The author-key secret is empty");
 
   const logger = jsonLogger();
+  let sqsClient: SQSClient | undefined;
+  const sqs = () => (sqsClient ??= instrument(new SQSClient({ region })));
   return createServices({
     db: {
-      doc: createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT }),
+      doc: instrument(createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT })),
       tableName: config.TABLE_NAME,
     },
     verifier: {
@@ -77,9 +81,9 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     themeEngine: selectThemeEngine(config),
     contentScreen: selectContentScreen(config, logger),
     ...(aws.THEME_JOB_QUEUE_URL && {
-      queue: new SqsQueue(new SQSClient({ region }), aws.THEME_JOB_QUEUE_URL),
+      queue: new SqsQueue(sqs(), aws.THEME_JOB_QUEUE_URL),
     }),
-    ...(aws.MAIL_FROM && { mailer: new SesMailer(new SESv2Client({ region }), aws.MAIL_FROM) }),
+    ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs(), aws.MAIL_QUEUE_URL, logger) }),
     ...(aws.APP_URL && { appUrl: aws.APP_URL }),
   });
 }

@@ -17,17 +17,12 @@ async function mailContext(s: Services): Promise<MailContext> {
   return { appUrl: s.mail.appUrl, organisation: settings.organisationName || s.mail.organisation };
 }
 
-async function sendAll(s: Services, messages: readonly MailMessage[]): Promise<number> {
-  // A few at a time: SES has a send rate, and one failure must not stop the rest.
-  let sent = 0;
-  for (let i = 0; i < messages.length; i += 10) {
-    const results = await Promise.allSettled(messages.slice(i, i + 10).map((m) => s.mail.mailer.send(m)));
-    sent += results.filter((r) => r.status === "fulfilled").length;
-    for (const r of results) {
-      if (r.status === "rejected") s.logger.warn("mail failed", { error: (r.reason as Error).name });
-    }
-  }
-  return sent;
+/**
+ * Fans the messages out through the mail queue: in AWS the worker sends them paced under SES's
+ * rate and retries failures; on the embedded default they go straight to the data folder.
+ */
+function sendAll(s: Services, messages: readonly MailMessage[]): Promise<number> {
+  return s.mail.queue.enqueue(messages);
 }
 
 export async function sendInvitations(s: Services, conversation: Conversation): Promise<number> {

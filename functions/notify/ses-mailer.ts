@@ -1,11 +1,15 @@
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import type { Mailer, MailMessage } from "./mailer.js";
 
-/** AWS: mail goes out through SES from the stack's verified sender. */
+/**
+ * AWS: mail goes out through SES from the stack's verified identity, through its configuration
+ * set (which suppresses bounced and complaining addresses and publishes those events).
+ */
 export class SesMailer implements Mailer {
   constructor(
     private readonly client: SESv2Client,
     private readonly from: string,
+    private readonly configurationSetName?: string,
   ) {}
 
   async send(message: MailMessage): Promise<void> {
@@ -13,6 +17,9 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: [message.to] },
+        ConfigurationSetName: this.configurationSetName,
+        // Lets SES's event records (bounces, complaints) say which kind of notice it was.
+        EmailTags: [{ Name: "kind", Value: message.kind }],
         Content: {
           Simple: {
             Subject: { Data: message.subject, Charset: "UTF-8" },

@@ -57,7 +57,14 @@ export class NodeLambda extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...props.environment, NODE_OPTIONS: "--enable-source-maps" },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: "--enable-source-maps",
+        // Powertools (functions/lib/logger.ts, metrics.ts). Never log the event: it holds paths and tokens.
+        POWERTOOLS_METRICS_NAMESPACE: "Groundswell",
+        POWERTOOLS_LOGGER_LOG_EVENT: "false",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: "node22",

@@ -34,7 +34,7 @@ export class Scheduler extends Construct {
     const handler = new NodeLambda(this, "Handler", {
       entry: "functions/scheduler/handler.ts",
       description: "Groundswell scheduler (every minute)",
-      environment: props.environment,
+      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: "scheduler" },
       // Below the 5-minute claim timeout in functions/repositories/due.ts: a claim is only taken
       // over once the run that holds it has surely stopped.
       timeout: Duration.minutes(4),

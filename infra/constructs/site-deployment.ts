@@ -5,14 +5,17 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
+import type { WebConfig } from "./web.js";
 
 export interface SiteDeploymentProps {
   readonly buildDir: string;
+  /** Written as /config.json beside the build; resolved from stack values at deploy time. */
+  readonly config: WebConfig;
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.IDistribution;
 }
 
-/** Uploads the static build and invalidates CloudFront whenever a deploy changes it. */
+/** Uploads the static build and /config.json, and invalidates CloudFront whenever a deploy changes them. */
 export class SiteDeployment extends Construct {
   constructor(scope: Construct, id: string, props: SiteDeploymentProps) {
     super(scope, id);
@@ -25,7 +28,11 @@ export class SiteDeployment extends Construct {
     const role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
     logGroup.grantWrite(role);
     new s3deploy.BucketDeployment(this, "Upload", {
-      sources: [s3deploy.Source.asset(props.buildDir)],
+      sources: [
+        s3deploy.Source.asset(props.buildDir),
+        // jsonData resolves the tokens (client id, issuer, domain) when the stack deploys.
+        s3deploy.Source.jsonData("config.json", props.config),
+      ],
       destinationBucket: props.bucket,
       distribution: props.distribution,
       distributionPaths: ["/*"],

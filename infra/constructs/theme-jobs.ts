@@ -22,6 +22,8 @@ export interface ThemeJobsProps {
   readonly authorKeySecret: secretsmanager.ISecret;
   /** The shared Lambda settings (see runtime.ts). */
   readonly environment: Record<string, string>;
+  /** Reserve the worker's concurrency (see docs/deploy.md on the account's quota). */
+  readonly reserveConcurrency?: boolean;
 }
 
 /** Theme runs (DESIGN §5): an SQS queue feeding the worker Lambda, with a dead-letter queue. */
@@ -51,19 +53,19 @@ export class ThemeJobs extends Construct {
     const worker = new NodeLambda(this, "Worker", {
       entry: "functions/workers/worker-handler.ts",
       description: "Groundswell theme-run worker (SQS)",
-      environment: props.environment,
+      environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: "theme-worker" },
       // Clustering is CPU-bound and Lambda allots CPU by memory.
       memorySize: 2048,
       timeout: WORKER_TIMEOUT,
-      reservedConcurrency: WORKER_CONCURRENCY,
+      reservedConcurrency: props.reserveConcurrency ? WORKER_CONCURRENCY : undefined,
     });
     this.worker = worker.function;
     this.worker.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 1,
         reportBatchItemFailures: true,
-        // Matches the reserved concurrency: the poller then never gets throttled, and a throttled
-        // delivery would count towards maxReceiveCount without the job ever running.
+        // At most this many runs at once, reserved or not; with a reservation of the same size the
+        // poller is never throttled (a throttled delivery would count towards maxReceiveCount).
         maxConcurrency: WORKER_CONCURRENCY,
       }),
     );

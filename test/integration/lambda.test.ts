@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { LambdaContext, LambdaEvent } from "hono/aws-lambda";
+import type { LambdaContext } from "hono/aws-lambda";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHandler } from "../../functions/api/handler.js";
+import { httpApiEvent } from "../helpers/aws-events.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 
 let h: Harness;
@@ -10,48 +11,6 @@ beforeAll(async () => {
   h = await createHarness();
   handler = createHandler(h.deps);
 });
-
-/** An API Gateway HTTP API (payload format 2.0) event, as the service sends it. */
-function httpApiEvent(
-  method: string,
-  path: string,
-  init: { token?: string; body?: unknown; query?: string } = {},
-) {
-  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
-  return {
-    version: "2.0",
-    routeKey: "ANY /api/{proxy+}",
-    rawPath: path,
-    rawQueryString: init.query ?? "",
-    cookies: [],
-    headers: {
-      accept: "application/json",
-      "content-type": "application/json",
-      host: "abc123.execute-api.eu-central-1.amazonaws.com",
-      "user-agent": "vitest",
-      "x-forwarded-for": "203.0.113.9",
-      "x-forwarded-proto": "https",
-      ...(init.token && { authorization: `Bearer ${init.token}` }),
-      ...(method === "POST" && { "idempotency-key": randomUUID() }),
-    },
-    queryStringParameters: init.query ? Object.fromEntries(new URLSearchParams(init.query)) : undefined,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      domainName: "abc123.execute-api.eu-central-1.amazonaws.com",
-      domainPrefix: "abc123",
-      http: { method, path, protocol: "HTTP/1.1", sourceIp: "203.0.113.9", userAgent: "vitest" },
-      requestId: randomUUID(),
-      routeKey: "ANY /api/{proxy+}",
-      stage: "$default",
-      time: "21/Nov/2026:10:00:00 +0000",
-      timeEpoch: Date.now(),
-    },
-    pathParameters: { proxy: path.replace(/^\/api\//, "") },
-    body,
-    isBase64Encoded: false,
-  } as unknown as LambdaEvent;
-}
 
 const context = {
   awsRequestId: randomUUID(),

@@ -1,10 +1,7 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  createWorkerHandler,
-  handler as lambdaEntry,
-  type SqsEvent,
-} from "../../functions/workers/worker-handler.js";
+import { createWorkerHandler, handler as lambdaEntry } from "../../functions/workers/worker-handler.js";
+import { sqsEvent as sqsRecords } from "../helpers/aws-events.js";
 import { createHarness, employees, type Harness } from "../helpers/harness.js";
 
 /**
@@ -29,27 +26,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-/** One record per body, as Lambda's SQS poller delivers it. */
-function sqsEvent(...bodies: string[]): SqsEvent {
-  return {
-    Records: bodies.map((body) => ({
-      messageId: randomUUID(),
-      receiptHandle: `AQEB${randomUUID().replaceAll("-", "")}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: "1",
-        SentTimestamp: String(Date.now()),
-        SenderId: "AROAEXAMPLE:api",
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: createHash("md5").update(body).digest("hex"),
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:eu-central-1:123456789012:GroundswellStack-ThemeJobsQueue",
-      awsRegion: "eu-central-1",
-    })),
-  };
-}
+const sqsEvent = (...bodies: string[]) => sqsRecords("GroundswellStack-ThemeJobsQueue", bodies);
 
 const logLines = () => h.logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
@@ -83,7 +60,7 @@ describe("theme-job worker (SQS)", () => {
       batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }],
     });
     expect(logLines()).toContainEqual(
-      expect.objectContaining({ level: "error", message: "theme job failed", error: "NotFoundError" }),
+      expect.objectContaining({ level: "ERROR", message: "theme job failed", error: "NotFoundError" }),
     );
   });
 

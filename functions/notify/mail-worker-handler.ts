@@ -1,5 +1,5 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { jsonLogger } from "../lib/logger.js";
 import { powertoolsCounters } from "../lib/metrics.js";
 import { createMailWorker } from "./mail-worker.js";
@@ -8,10 +8,10 @@ import { SesMailer } from "./ses-mailer.js";
 /** The mail worker's settings (infra/constructs/mail.ts writes them); a bad one stops the cold start. */
 const env = z
   .object({
-    AWS_REGION: z.string().min(1),
+    AWS_REGION: z.string().check(z.minLength(1)),
     MAIL_FROM: z.email(),
-    MAIL_CONFIGURATION_SET: z.string().min(1),
-    MAIL_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000),
+    MAIL_CONFIGURATION_SET: z.string().check(z.minLength(1)),
+    MAIL_SEND_INTERVAL_MS: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)),
   })
   .parse(process.env);
 

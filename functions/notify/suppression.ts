@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Logger } from "../lib/logger.js";
 import type { Counters } from "../lib/metrics.js";
 
@@ -13,14 +13,16 @@ export interface SnsEvent {
 
 export type SuppressionReason = "BOUNCE" | "COMPLAINT";
 
-const recipients = z.array(z.object({ emailAddress: z.string().min(3).max(320) })).max(50);
+const recipients = z
+  .array(z.object({ emailAddress: z.string().check(z.minLength(3), z.maxLength(320)) }))
+  .check(z.maxLength(50));
 /** What SES publishes for its configuration set's BOUNCE, COMPLAINT and REJECT events. */
 const sesEvent = z.object({
   // Event publishing says eventType; the older identity notifications say notificationType.
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  bounce: z.object({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
-  complaint: z.object({ complainedRecipients: recipients }).optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: recipients })),
+  complaint: z.optional(z.object({ complainedRecipients: recipients })),
 });
 
 /** Which addresses to suppress, and why. Transient bounces (full mailbox, out of office) are not. */

@@ -25,7 +25,7 @@ beforeAll(() => {
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/site",
     apiCertificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/api",
   });
-}, 120_000);
+}, 600_000);
 
 describe("Data", () => {
   it("builds the table's keys, attributes, GSIs and TTL from functions/db/table.ts", () => {

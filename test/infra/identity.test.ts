@@ -32,7 +32,7 @@ beforeAll(() => {
     ssoEmailAttribute: "work_email",
     passwordSignIn: "false",
   });
-}, 120_000);
+}, 600_000);
 
 describe("Identity", () => {
   it("creates the role groups", () => {

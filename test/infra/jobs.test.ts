@@ -23,7 +23,7 @@ let reserved: Synth;
 beforeAll(() => {
   plain = synth();
   reserved = synth({ apiReservedConcurrency: "40" });
-}, 120_000);
+}, 600_000);
 
 const themeQueueId = (s: Synth) =>
   logicalId(s.template, "AWS::SQS::Queue", { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });

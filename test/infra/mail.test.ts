@@ -32,7 +32,7 @@ beforeAll(() => {
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     hostedZoneName: "acme.test",
   });
-}, 120_000);
+}, 600_000);
 
 const dkimOutputs = (s: Synth) =>
   Object.fromEntries(

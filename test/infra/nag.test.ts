@@ -25,11 +25,11 @@ const everything = {
 describe("cdk-nag AwsSolutions", () => {
   it("has no unacknowledged findings with the defaults (and the real bundles)", () => {
     expect(describeFindings(synth({}, { nag: true, bundle: true }).nagViolations)).toEqual([]);
-  }, 300_000);
+  }, 600_000);
 
   it("has no unacknowledged findings with every option on", () => {
     expect(describeFindings(synth(everything, { nag: true }).nagViolations)).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it("has no unacknowledged findings with OIDC federation", () => {
     const oidc = {
@@ -38,7 +38,7 @@ describe("cdk-nag AwsSolutions", () => {
       oidcClientSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:oidc-AbCdEf",
     };
     expect(describeFindings(synth(oidc, { nag: true }).nagViolations)).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it("does report findings, so the empty lists above mean something", () => {
     const stack = new Stack(new App(), "Bare");
@@ -66,4 +66,4 @@ it("outputs what the web app and operators need", () => {
       "DashboardName",
     ]),
   );
-}, 120_000);
+}, 600_000);

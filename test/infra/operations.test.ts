@@ -16,7 +16,7 @@ let s: Synth;
 
 beforeAll(() => {
   s = synth({ operatorEmail: "oncall@acme.test" });
-}, 120_000);
+}, 600_000);
 
 const alarms = () =>
   Object.values(s.template.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);

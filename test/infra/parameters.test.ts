@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PARAMETERS, readParameters } from "../../infra/parameters.js";
 
@@ -61,5 +62,12 @@ describe("deployment parameters", () => {
       expect(p.summary.length).toBeGreaterThan(20);
     }
     expect(PARAMETERS.find((p) => p.name === "adminEmail")!.flag).toBe("--admin-email");
+  });
+});
+
+describe("the deploy guide", () => {
+  it("documents every parameter in its table", () => {
+    const guide = readFileSync(new URL("../../docs/deploy.md", import.meta.url), "utf8");
+    for (const p of PARAMETERS) expect(guide, p.name).toContain(`| \`${p.name}\` (\`${p.flag}\`) |`);
   });
 });

@@ -22,7 +22,7 @@ beforeAll(() => {
     webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/company/abc",
   });
   empty = mkdtempSync(path.join(tmpdir(), "groundswell-no-build-"));
-}, 120_000);
+}, 600_000);
 
 afterAll(() => rmSync(empty, { recursive: true, force: true }));
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
   conversationId = (
     await seedClosedConversation(env.url, { thoughtsPerTopic: 2, ratingsPerPerson: 3, parallel: 10 })
   ).id;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

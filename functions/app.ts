@@ -54,7 +54,7 @@ function isTransient(error: unknown): boolean {
 export function createApp(deps: AppDeps | Services) {
   usePlainZodMessages();
   const s = "conversations" in deps ? deps : createServices(deps);
-  const authenticated = authenticate(deps.verifier);
+  const authenticated = authenticate(s.verifier, s.people);
 
   const api = createRouter();
   api.use("*", async (c, next) => {

@@ -15,6 +15,28 @@ const configSchema = z.object({
   JWT_AUDIENCE: z.string().min(1),
   /** Where the verifier fetches signing keys in AWS; the embedded default injects its key set. */
   JWKS_URL: z.url().optional(),
+  /**
+   * Cognito identity providers (SSO) whose email claim is trusted although Cognito marks it
+   * unverified, comma-separated provider names (auth/verify.ts).
+   */
+  TRUSTED_IDENTITY_PROVIDERS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  /** The first admin: added to the directory as an admin when nobody there has this email. */
+  ADMIN_EMAIL: z.email().optional(),
+  /** The Cognito user pool the directory import keeps in step (auth/cognito-directory.ts). */
+  USER_POOL_ID: z
+    .string()
+    .regex(/^[\w-]+_[0-9a-zA-Z]+$/, "not a Cognito user pool id")
+    .optional(),
+  /** Invite new people with a Cognito account and password ("true"), or admit them through SSO. */
+  INVITE_USERS: z.enum(["true", "false"]).default("true"),
   /** The ARN of the author-key secret in AWS (Secrets Manager). */
   AUTHOR_KEY_SECRET_ARN: z.string().optional(),
   /** The theme-job SQS queue in AWS; without it theme runs use the in-process queue. */

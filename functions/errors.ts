@@ -45,6 +45,22 @@ export class ForbiddenError extends DomainError {
   readonly title = "Not allowed";
 }
 
+/**
+ * The identity provider vouched for the caller, but the directory does not admit them: unknown,
+ * deactivated, or their email was not verified. The web app shows a page for it, not an error
+ * (problem type `https://groundswell.dev/problems/not-in-directory`).
+ */
+export class NotInDirectoryError extends DomainError {
+  readonly status = 403;
+  readonly title = "Not in the directory";
+  constructor(
+    message: string,
+    readonly details: { reason: "unknown" | "inactive" | "email-not-verified"; email?: string },
+  ) {
+    super(message, details);
+  }
+}
+
 export class NotFoundError extends DomainError {
   readonly status = 404;
   readonly title = "Not found";

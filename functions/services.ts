@@ -1,4 +1,6 @@
+import { type IdentityDirectory, justInTimeAdmission } from "./auth/identity-directory.js";
 import type { LocalIssuer } from "./auth/local-issuer.js";
+import { PersonMatcher } from "./auth/match.js";
 import type { VerifierOptions } from "./auth/verify.js";
 import type { Logger } from "./lib/logger.js";
 import type { ContentScreen } from "./moderation/openai-moderation.js";
@@ -11,6 +13,7 @@ import { CycleRepository, ThemeResponseRepository } from "./repositories/cycles.
 import type { Db } from "./repositories/db.js";
 import { DirectoryRepository } from "./repositories/directory.js";
 import { DueRepository } from "./repositories/due.js";
+import { IdentitySyncRepository } from "./repositories/identity-sync.js";
 import { JobRepository } from "./repositories/jobs.js";
 import { ModerationRepository } from "./repositories/moderation.js";
 import { ParticipationRepository } from "./repositories/participation.js";
@@ -28,8 +31,10 @@ export interface AppDeps {
   readonly verifier: VerifierOptions;
   /** HMAC secret for author and rater keys (Secrets Manager in AWS, the data folder locally). */
   readonly authorKeySecret: string;
-  /** Present only on the embedded default: enables the sign-in page's dev login. */
+  /** Present only on the embedded default: enables the dev login that scripts and tests use. */
   readonly localIssuer?: LocalIssuer;
+  /** The identity provider's accounts, kept in step by the directory import (Cognito in AWS). */
+  readonly identityDirectory?: IdentityDirectory;
   readonly logger: Logger;
   readonly random?: () => number;
   /** Groups thoughts into themes: the offline engine, or OpenAI when a key is configured. */
@@ -58,6 +63,10 @@ export interface Services extends AppDeps {
   readonly rankingSnapshots: RankingSnapshotRepository;
   readonly participation: ParticipationRepository;
   readonly directory: DirectoryRepository;
+  /** Finds the directory person behind a verified sign-in, on every request. */
+  readonly people: PersonMatcher;
+  readonly identityDirectory: IdentityDirectory;
+  readonly identitySync: IdentitySyncRepository;
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
   readonly queue: JobQueue;
@@ -73,6 +82,7 @@ export interface Services extends AppDeps {
 
 export function createServices(deps: AppDeps): Services {
   const mailer = deps.mailer ?? new MemoryMailer();
+  const directory = new DirectoryRepository(deps.db);
   const services: Services = {
     ...deps,
     conversations: new ConversationRepository(deps.db),
@@ -80,7 +90,10 @@ export function createServices(deps: AppDeps): Services {
     ratings: new RatingRepository(deps.db, deps.random),
     rankingSnapshots: new RankingSnapshotRepository(deps.db),
     participation: new ParticipationRepository(deps.db),
-    directory: new DirectoryRepository(deps.db),
+    directory,
+    people: new PersonMatcher(directory, deps.logger),
+    identityDirectory: deps.identityDirectory ?? justInTimeAdmission,
+    identitySync: new IdentitySyncRepository(deps.db),
     jobs: new JobRepository(deps.db),
     reports: new ReportRepository(deps.db),
     queue: deps.queue ?? new InProcessQueue((message) => runThemeJob(services, message), deps.logger),

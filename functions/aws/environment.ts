@@ -1,7 +1,10 @@
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
 import { z } from "zod";
+import { CognitoDirectory } from "../auth/cognito-directory.js";
+import { ensureFirstAdmin } from "../auth/first-admin.js";
 import { parseConfig } from "../config.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
@@ -66,7 +69,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
   const logger = jsonLogger();
   let sqsClient: SQSClient | undefined;
   const sqs = () => (sqsClient ??= instrument(new SQSClient({ region })));
-  return createServices({
+  const services = createServices({
     db: {
       doc: instrument(createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT })),
       tableName: config.TABLE_NAME,
@@ -75,6 +78,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
       keys: createRemoteJWKSet(new URL(aws.JWKS_URL)),
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
+      trustedProviders: config.TRUSTED_IDENTITY_PROVIDERS,
     },
     authorKeySecret: secret.SecretString,
     logger,
@@ -85,5 +89,14 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     }),
     ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs(), aws.MAIL_QUEUE_URL, logger) }),
     ...(aws.APP_URL && { appUrl: aws.APP_URL }),
+    ...(config.USER_POOL_ID && {
+      identityDirectory: new CognitoDirectory(new CognitoIdentityProviderClient({ region }), {
+        userPoolId: config.USER_POOL_ID,
+        invite: config.INVITE_USERS === "true",
+      }),
+    }),
   });
+  // A fresh deployment needs someone who can import the directory (auth/first-admin.ts).
+  if (config.ADMIN_EMAIL) await ensureFirstAdmin(services.directory, config.ADMIN_EMAIL, logger);
+  return services;
 }

@@ -35,6 +35,11 @@ export const keys = {
   }),
   person: (userId: string) => ({ pk: "DIR", sk: `USER#${userId}` }),
   personByEmail: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: "USER" }),
+  /** An identity-provider account (OIDC issuer + subject) linked to a directory person. */
+  identityLink: (issuer: string, subject: string) => ({ pk: `IDP#${issuer}#${subject}`, sk: "LINK" }),
+  /** People whose identity-provider account must be brought in step with the directory. */
+  identitySyncPartition: "IDPSYNC",
+  identitySync: (email: string) => ({ pk: "IDPSYNC", sk: email.toLowerCase() }),
   idempotency: (recordKey: string) => ({ pk: `IDEM#${recordKey}`, sk: "IDEM" }),
   job: (id: string) => ({ pk: `JOB#${id}`, sk: "JOB" }),
   /** Scheduler work: timed transitions and reminders (T) and queued notices (N). */

@@ -13,8 +13,17 @@ export const personSchema = z.object({
   active: z.boolean(),
   /** The person turned off email (invitations, reminders, notices). */
   emailOptOut: z.boolean().optional(),
+  /**
+   * The identity-provider account this person signs in with (OIDC `iss` + `sub`), linked on their
+   * first sign-in by their verified email; later sign-ins match it first (docs/architecture.md).
+   */
+  identity: z.object({ issuer: z.string(), subject: z.string() }).optional(),
 });
 export type Person = z.infer<typeof personSchema>;
+
+/** What a person may do: every person takes part; staff roles add to that. Read from the directory. */
+export const rolesOf = (person: Pick<Person, "role">): readonly Role[] =>
+  person.role === "employee" ? ["employee"] : ["employee", person.role];
 
 /** Who may do what. Facilitators run conversations; admins may do everything a facilitator can. */
 export const can = {

@@ -1,12 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure } from "../db/errors.js";
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions, isConditionFailure } from "../db/errors.js";
 import { keys } from "../db/keys.js";
 import { type Person, personSchema } from "../domain/person.js";
-import { NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { type Db, withoutKeys } from "./db.js";
 
 export type NewPerson = Omit<Person, "id">;
+export type Identity = NonNullable<Person["identity"]>;
 
 export class DirectoryRepository {
   constructor(private readonly db: Db) {}
@@ -17,6 +25,79 @@ export class DirectoryRepository {
     );
     if (!Item) throw new NotFoundError("No person has this id.");
     return personSchema.parse(withoutKeys(Item));
+  }
+
+  /** The person an identity-provider account is linked to, if any: one GetItem on the link item. */
+  async personIdForIdentity(identity: Identity): Promise<string | undefined> {
+    const { Item } = await this.db.doc.send(
+      new GetCommand({
+        TableName: this.db.tableName,
+        Key: keys.identityLink(identity.issuer, identity.subject),
+      }),
+    );
+    return typeof Item?.personId === "string" ? Item.personId : undefined;
+  }
+
+  /**
+   * Links an identity-provider account to a person in one transaction: the link item (new, or
+   * already this person's), the person's `identity` (unchanged since it was read) and, when the
+   * person was linked to another account before, the removal of that account's link. A
+   * concurrent link of the same account or person is a ConflictError; the caller looks again.
+   */
+  async linkIdentity(person: Person, identity: Identity): Promise<Person> {
+    const link = keys.identityLink(identity.issuer, identity.subject);
+    const previous = person.identity;
+    const samePrevious =
+      previous && previous.issuer === identity.issuer && previous.subject === identity.subject;
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.db.tableName,
+                Item: { ...link, personId: person.id },
+                ConditionExpression: "attribute_not_exists(pk) OR personId = :id",
+                ExpressionAttributeValues: { ":id": person.id },
+              },
+            },
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.person(person.id),
+                UpdateExpression: "SET #identity = :identity",
+                ConditionExpression: previous
+                  ? "attribute_exists(pk) AND #identity.issuer = :iss AND #identity.subject = :sub"
+                  : "attribute_exists(pk) AND attribute_not_exists(#identity)",
+                ExpressionAttributeNames: { "#identity": "identity" },
+                ExpressionAttributeValues: {
+                  ":identity": identity,
+                  ...(previous && { ":iss": previous.issuer, ":sub": previous.subject }),
+                },
+              },
+            },
+            ...(previous && !samePrevious
+              ? [
+                  {
+                    Delete: {
+                      TableName: this.db.tableName,
+                      Key: keys.identityLink(previous.issuer, previous.subject),
+                      ConditionExpression: "attribute_not_exists(pk) OR personId = :id",
+                      ExpressionAttributeValues: { ":id": person.id },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (cancelledConditions(error)) {
+        throw new ConflictError("This sign-in was linked to the directory at the same moment.");
+      }
+      throw error;
+    }
+    return { ...person, identity };
   }
 
   async findByEmail(email: string): Promise<Person | undefined> {
@@ -52,6 +133,27 @@ export class DirectoryRepository {
       cursor = page.LastEvaluatedKey;
     } while (cursor);
     return people;
+  }
+
+  /**
+   * Adds one person unless their id is taken; true when it was added. Callers that must not add a
+   * person twice (the first-admin bootstrap, run by every cold start) pass a deterministic id.
+   */
+  async addIfAbsent(person: NewPerson & { id: string }): Promise<boolean> {
+    const saved = personSchema.parse({ ...person, email: person.email.toLowerCase() });
+    try {
+      await this.db.doc.send(
+        new PutCommand({
+          TableName: this.db.tableName,
+          Item: { ...keys.person(saved.id), ...keys.personByEmail(saved.email), ...saved },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async setEmailOptOut(id: string, emailOptOut: boolean): Promise<Person> {

@@ -32,11 +32,8 @@ export async function loadForParticipant(
     s.conversations.get(id),
     s.participation.find(id, caller.userId),
   ]);
-  let cached: Record<string, string> | undefined;
-  const attributes = async () => {
-    cached ??= (await s.directory.get(caller.userId)).attributes;
-    return cached;
-  };
+  // Read from the directory by the authentication middleware, on this request.
+  const attributes = async () => caller.person.attributes;
   if (!visibleToParticipants(conversation.state)) {
     if (isFacilitator(caller)) {
       return { conversation, participation, attributes };

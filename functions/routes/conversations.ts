@@ -146,7 +146,7 @@ export function conversationRoutes(s: Services) {
       const { items } = await s.conversations.list();
       let visible = items;
       if (!isFacilitator(caller)) {
-        const { attributes } = await s.directory.get(caller.userId);
+        const { attributes } = caller.person;
         visible = items.filter(
           (conv) =>
             conv.state !== "draft" &&

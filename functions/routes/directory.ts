@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { syncIdentities } from "../auth/identity-sync.js";
 import { parseDirectoryCsv } from "../domain/directory-import.js";
 import { can, type Person, personSchema } from "../domain/person.js";
 import { UnsupportedMediaTypeError, ValidationError } from "../errors.js";
@@ -14,6 +15,11 @@ const importReportSchema = z.object({
   /** People missing from the file who were deactivated (with deactivateMissing=true). */
   deactivated: z.int(),
   attributes: z.array(z.string()),
+  /**
+   * People whose identity-provider account is being invited, re-enabled or disabled to match
+   * (Cognito, within a minute); 0 where people are admitted on their first sign-in.
+   */
+  accountsQueued: z.int(),
 });
 
 const importRoute = protectedRoute(can.administer, {
@@ -60,8 +66,13 @@ export function directoryRoutes(s: Services) {
           created++;
           return [person];
         }
-        // The import owns directory fields; a person's own email preference survives it.
-        const after = { ...person, id: before.id, emailOptOut: before.emailOptOut };
+        // The import owns directory fields; a person's own email preference and linked sign-in survive it.
+        const after = {
+          ...person,
+          id: before.id,
+          emailOptOut: before.emailOptOut,
+          identity: before.identity,
+        };
         if (samePerson(before, after)) {
           unchanged++;
           return [];
@@ -80,8 +91,24 @@ export function directoryRoutes(s: Services) {
               .filter((p) => p.active && !inFile.has(p.email) && p.id !== me)
               .map((p) => ({ ...p, active: false }))
           : [];
+      // Whose sign-in account changes: new people, people active again, and the deactivated.
+      const accounts =
+        s.identityDirectory.name === "none"
+          ? []
+          : [
+              ...changed.filter((p) => !existing.get(p.email)?.active).map((p) => p.email),
+              ...deactivate.map((p) => p.email),
+            ];
       if (!dryRun) {
+        // The hints go first: the sync reads the directory, so a hint without a write is harmless.
+        await s.identitySync.queue(accounts);
         await s.directory.putMany([...changed, ...deactivate]);
+        if (accounts.length > 0) {
+          // The first few right away (a small import invites at once); the scheduler does the rest.
+          await syncIdentities(s, 25).catch((error: Error) =>
+            s.logger.warn("identity sync after import failed", { error: error.name }),
+          );
+        }
         const caller = c.get("caller");
         await s.audit.record({
           actorId: caller.userId,
@@ -100,6 +127,7 @@ export function directoryRoutes(s: Services) {
           unchanged,
           deactivated: deactivate.length,
           attributes: parsed.attributeNames,
+          accountsQueued: accounts.length,
         },
         200,
       );

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { syncIdentities } from "../auth/identity-sync.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/notify.js";
 import type { DueItem } from "../repositories/due.js";
@@ -46,6 +47,10 @@ export async function runScheduler(s: Services, now: Date): Promise<SchedulerRun
     }
   }
   await refreshRankingSnapshots(s, now);
+  // Identity-provider accounts the directory import queued (auth/identity-sync.ts).
+  await syncIdentities(s).catch((error: Error) =>
+    s.logger.error("identity sync failed", { error: error.name }),
+  );
   if (totals.transitions + totals.reminders + totals.notices > 0)
     s.logger.info("scheduler run", { runId, ...totals });
   return totals;

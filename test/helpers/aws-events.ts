@@ -11,7 +11,13 @@ export function httpApiEvent(
   path: string,
   init: { token?: string; body?: unknown; query?: string; headers?: Record<string, string> } = {},
 ) {
-  const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+  // A string is sent as it is (a CSV upload); anything else as JSON.
+  const body =
+    init.body === undefined
+      ? undefined
+      : typeof init.body === "string"
+        ? init.body
+        : JSON.stringify(init.body);
   return {
     version: "2.0",
     routeKey: "ANY /api/{proxy+}",

@@ -9,6 +9,10 @@ const env = z
     GROUNDSWELL_DATA_DIR: z.string().min(1).default(".data"),
     HOST: z.string().default("127.0.0.1"),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** The address people open, when it is not http://HOST:PORT (a proxy, another machine). */
+    PUBLIC_URL: z.url().optional(),
+    /** Added to the directory as an admin when nobody there has this email. */
+    ADMIN_EMAIL: z.email().optional(),
   })
   .safeParse(process.env);
 
@@ -28,6 +32,8 @@ const server = await startLocalServer({
   dataDir: env.data.GROUNDSWELL_DATA_DIR,
   hostname: env.data.HOST,
   schedulerIntervalSeconds: env.data.SCHEDULER_INTERVAL_SECONDS,
+  publicUrl: env.data.PUBLIC_URL,
+  adminEmail: env.data.ADMIN_EMAIL,
 });
 
 console.log(`
@@ -36,7 +42,7 @@ console.log(`
     server.seeded ? "\n  A demo directory of 30 people was created on this first start." : ""
   }
 
-  Sign in at ${server.url}/signin by picking a person:
+  Open ${server.url}, choose Sign in, and pick a person on the local identity provider's screen:
     facilitator@example.com  creates and runs conversations
     leader@example.com       sees results
     admin@example.com        manages the directory

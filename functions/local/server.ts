@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "../app.js";
+import { ensureFirstAdmin } from "../auth/first-admin.js";
 import { createLocalIssuer } from "../auth/local-issuer.js";
 import { createDocumentClient } from "../db/client.js";
 import { ensureTable } from "../db/create-table.js";
@@ -18,6 +19,7 @@ import { selectThemeEngine } from "../themes/select.js";
 import type { InProcessQueue } from "../workers/queue.js";
 import { seedDemo } from "./demo/seed.js";
 import { type DynamoLocal, startDynamoLocal } from "./dynamo-local.js";
+import { callbackPath, createLocalProvider, postLogoutPath } from "./oidc.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { starterDirectory } from "./starter-directory.js";
 
@@ -32,6 +34,12 @@ export interface LocalOptions {
   readonly hostname?: string;
   /** How often the scheduler looks for due transitions and notices; 0 turns it off (tests). */
   readonly schedulerIntervalSeconds?: number;
+  /** The address people open (e.g. behind a proxy or on the network); derived from host and port otherwise. */
+  readonly publicUrl?: string;
+  /** The first admin (ADMIN_EMAIL), added as an admin when nobody in the directory has this email. */
+  readonly adminEmail?: string;
+  /** ID token lifetime of the local OpenID provider (an hour, like Cognito); tests shorten it. */
+  readonly idTokenTtlSeconds?: number;
 }
 
 export interface LocalServer {
@@ -61,10 +69,21 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
     const seeded = (await directory.all()).length === 0;
     if (seeded) await directory.putMany(starterDirectory);
 
+    if (options.adminEmail) await ensureFirstAdmin(directory, options.adminEmail, logger);
+
     const secrets = await loadOrCreateSecrets(dataDir);
     const hostname = options.hostname ?? "127.0.0.1";
-    const url = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${options.port}`;
+    const url = (
+      options.publicUrl ?? `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${options.port}`
+    ).replace(/\/$/, "");
     const issuer = await createLocalIssuer(secrets.signingKey, `${url}/local-issuer`);
+    const provider = await createLocalProvider({
+      signer: issuer,
+      appOrigins: appOrigins(url),
+      directory,
+      logger,
+      idTokenTtlSeconds: options.idTokenTtlSeconds,
+    });
     const services = createServices({
       db,
       verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
@@ -89,7 +108,11 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
         : undefined;
 
     const app = new Hono();
-    app.get("/local-issuer/.well-known/jwks.json", (c) => c.json(issuer.jwks));
+    // The web app's runtime configuration: the same reader takes Cognito's in AWS (CONTRACTS.md).
+    app.get("/config.json", (c) => {
+      c.header("cache-control", "no-store");
+      return c.json(webConfig(issuer.issuer, issuer.audience));
+    });
     app.route("/", api);
     const webDir = resolve(options.webDir ?? "web/build");
     const index = join(webDir, "index.html");
@@ -103,8 +126,14 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       );
     }
 
-    const server = await new Promise<Server>((resolveServer) => {
-      const s = serve({ fetch: app.fetch, port: options.port, hostname }, () => resolveServer(s as Server));
+    const honoListener = getRequestListener(app.fetch);
+    const server: Server = createServer((req, res) => {
+      // The OpenID provider and its login screen's form posts; everything else is the Hono app.
+      if (!provider.handle(req, res)) void honoListener(req, res);
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, hostname, () => resolveListen());
     });
     return {
       url,
@@ -114,6 +143,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       services,
       stop: async () => {
         if (scheduler) clearInterval(scheduler);
+        server.closeIdleConnections();
         await new Promise<void>((r) => server.close(() => r()));
         await (services.queue as InProcessQueue).idle();
         doc.destroy();
@@ -124,4 +154,30 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
     await dynamo.stop();
     throw error;
   }
+}
+
+/** The origins the web app may be opened at: the URL, and its loopback twin (localhost vs 127.0.0.1). */
+function appOrigins(url: string): string[] {
+  const origin = new URL(url);
+  const twins = { localhost: "127.0.0.1", "127.0.0.1": "localhost" } as Record<string, string>;
+  const twin = twins[origin.hostname];
+  return [
+    origin.origin,
+    ...(twin ? [`${origin.protocol}//${twin}${origin.port ? `:${origin.port}` : ""}`] : []),
+  ];
+}
+
+/** `/config.json` on the embedded default; infra writes the same shape for Cognito. */
+export function webConfig(issuer: string, clientId: string) {
+  return {
+    oidc: {
+      issuer,
+      clientId,
+      scopes: "openid email profile",
+      redirectPath: callbackPath,
+      postLogoutPath,
+      providerName: "the local demo directory",
+    },
+    apiBase: "/api",
+  };
 }

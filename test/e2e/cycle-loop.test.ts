@@ -66,7 +66,7 @@ beforeAll(async () => {
     launchBrowser(),
   ]);
   api = apiClient(server.url);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();

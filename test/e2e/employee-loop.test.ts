@@ -31,7 +31,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [env, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);

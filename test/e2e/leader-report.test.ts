@@ -45,7 +45,7 @@ beforeAll(async () => {
     `server and browser in ${Math.round(ready - started)} ms; seeded ${seeded.thoughts} thoughts and ${seeded.ratings} ratings`,
     seeded.ms,
   );
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -10,7 +10,7 @@ import { type LocalServer, startLocalServer } from "../../functions/local/server
 /**
  * Shared setup for the browser end-to-end tests: the embedded default in-process (DynamoDB Local
  * in memory, the built web app), Debian's Chromium driven by playwright-core (never a downloaded
- * browser), sign-in through the sign-in page, axe-core checks and screenshots.
+ * browser), sign-in through the real OpenID Connect code + PKCE flow, axe-core checks and screenshots.
  */
 
 const root = resolve(import.meta.dirname, "../..");
@@ -28,7 +28,7 @@ export interface E2eServer {
 }
 
 /** The embedded default on a free port with a throwaway data folder. Fails clearly without a web build. */
-export async function startServer(): Promise<E2eServer> {
+export async function startServer(options: { idTokenTtlSeconds?: number } = {}): Promise<E2eServer> {
   if (!existsSync(webIndex)) {
     throw new Error(
       `The web app is not built (${webIndex} is missing). Run \`npm run build:web\` first; \`npm test\` does it for you.`,
@@ -42,6 +42,7 @@ export async function startServer(): Promise<E2eServer> {
     inMemory: true,
     logger,
     webDir: join(root, "web/build"),
+    idTokenTtlSeconds: options.idTokenTtlSeconds,
   });
   return {
     server,
@@ -69,7 +70,7 @@ export async function launchBrowser(): Promise<Browser> {
 export const desktop = { width: 1280, height: 900 } as const;
 export const phone = { width: 360, height: 780 } as const;
 
-/** A fresh context (its own localStorage, so its own session) at a viewport size. */
+/** A fresh context (its own cookies, so its own provider session) at a viewport size. */
 export async function newPage(
   browser: Browser,
   baseURL: string,
@@ -81,12 +82,21 @@ export async function newPage(
   return { context, page };
 }
 
-/** Signs in through the sign-in page's UI: filter the directory by email, pick the person. */
+/** True on the pages of the sign-in round trip (start, provider login, callback). */
+export const inSignIn = (url: URL) => /^\/(signin|interaction\/|auth\/callback)/.test(url.pathname);
+
+/**
+ * Signs in the way a person does: the app's sign-in button, the local OpenID provider's login
+ * screen (filter the directory by email, pick the person), then back through the code + PKCE
+ * callback into the app.
+ */
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto("/signin");
+  await page.getByRole("button", { name: /^Sign in/ }).click();
+  await page.waitForURL(/\/interaction\//);
   await page.getByLabel("Find a person").fill(email);
   await page.getByRole("button", { name: new RegExp(email.replace(/[.@]/g, "\\$&")) }).click();
-  await page.waitForURL((url) => url.pathname !== "/signin");
+  await page.waitForURL((url) => !inSignIn(url));
 }
 
 export interface AxeViolation {

@@ -20,7 +20,10 @@ async function signIn(url: string, email: string) {
 }
 
 describe("the embedded default", () => {
-  it("seeds on first start, keeps data and secrets across a restart, and publishes its JWKS", async () => {
+  // Two starts of DynamoDB Local (a JVM each): slow on a busy machine, hence the longer timeout.
+  it("seeds on first start, keeps data and secrets across a restart, and publishes its keys", {
+    timeout: 180_000,
+  }, async () => {
     const port = await freePort();
     const first = await startLocalServer({ port, dataDir, logger: memoryLogger() });
     expect(first.seeded).toBe(true);
@@ -35,9 +38,12 @@ describe("the embedded default", () => {
       body: JSON.stringify({ template: "strategy-input", title: "Kept across restarts" }),
     });
     expect(created.status).toBe(201);
-    const jwks = (await (await fetch(`${first.url}/local-issuer/.well-known/jwks.json`)).json()) as {
-      keys: Record<string, unknown>[];
-    };
+    // A standards-conformant OpenID provider: discovery names the JWKS the API verifies against.
+    const discovery = (await (
+      await fetch(`${first.url}/local-issuer/.well-known/openid-configuration`)
+    ).json()) as { issuer: string; jwks_uri: string };
+    expect(discovery.issuer).toBe(`${first.url}/local-issuer`);
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", alg: "ES256" });
     expect(jwks.keys[0]).not.toHaveProperty("d");
     expect(statSync(join(dataDir, "secrets.json")).mode & 0o077).toBe(0);

@@ -6,11 +6,18 @@ import { session } from "./session.svelte";
 
 /**
  * The typed API client: `api.conversations[":id"].$get({ param: { id } })`. Every request carries
- * the signed-in person's token. Use it through `call`, which turns problems into `ApiProblem`s.
+ * the signed-in person's ID token, refreshed first when it is about to expire. Use it through
+ * `call`, which turns problems into `ApiProblem`s.
  */
 export const api = hc<AppType>("/", {
-  headers: (): Record<string, string> => (session.token ? { authorization: `Bearer ${session.token}` } : {}),
+  headers: async (): Promise<Record<string, string>> => {
+    const token = await session.bearer();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  },
 }).api;
+
+/** The API's answer for someone signed in at the provider whom the directory does not admit. */
+export const notInDirectoryType = "https://groundswell.dev/problems/not-in-directory";
 
 export interface FieldError {
   readonly path: string;
@@ -24,6 +31,10 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly errors: readonly FieldError[] = [],
+    /** The problem type URI (`about:blank` when the answer had none). */
+    readonly type = "about:blank",
+    /** Extension members of the problem (e.g. `reason`, `email` of not-in-directory). */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
     this.name = "ApiProblem";
@@ -70,7 +81,10 @@ const plainTitles: Record<number, string> = {
 
 async function problemOf(response: Response | ClientResponse<unknown>): Promise<ApiProblem> {
   const status = response.status;
-  let body: { title?: unknown; detail?: unknown; errors?: unknown } = {};
+  let body: { type?: unknown; title?: unknown; detail?: unknown; errors?: unknown } & Record<
+    string,
+    unknown
+  > = {};
   try {
     if (response.headers.get("content-type")?.includes("json")) body = (await response.json()) as typeof body;
   } catch {
@@ -88,7 +102,14 @@ async function problemOf(response: Response | ClientResponse<unknown>): Promise<
         ? "Something went wrong on our side. Nothing you sent was lost; please try again."
         : "The request could not be completed.";
   const title = plainTitles[status] ?? (typeof body.title === "string" ? body.title : "Something went wrong");
-  return new ApiProblem(status, title, detail, errors);
+  return new ApiProblem(
+    status,
+    title,
+    detail,
+    errors,
+    typeof body.type === "string" ? body.type : undefined,
+    body,
+  );
 }
 
 type Success<R> =
@@ -96,7 +117,8 @@ type Success<R> =
 
 /**
  * Awaits one typed request and returns its success body. Non-2xx answers throw an `ApiProblem`;
- * a 401 anywhere signs out and goes to the sign-in page.
+ * a 401 anywhere signs out and goes to the sign-in page; a `not-in-directory` 403 (unknown or
+ * deactivated in the directory) goes to the page that explains it.
  */
 export async function call<R extends ClientResponse<unknown, number, "json" | "text">>(
   request: Promise<R>,
@@ -117,13 +139,24 @@ export async function call<R extends ClientResponse<unknown, number, "json" | "t
   }
   const problem = await problemOf(response);
   if (problem.status === 401) signedOut();
+  if (problem.status === 403 && problem.type === notInDirectoryType) notAdmitted(problem);
   throw problem;
 }
 
 function signedOut() {
   const here = location.pathname + location.search;
-  session.signOut();
-  if (location.pathname !== "/signin") void goto(`/signin?next=${encodeURIComponent(here)}`);
+  session.expired();
+  if (location.pathname !== "/signin") void goto(`/signin?next=${encodeURIComponent(here)}&expired=1`);
+}
+
+function notAdmitted(problem: ApiProblem) {
+  const reason = problem.extra.reason;
+  session.refuse({
+    reason: reason === "inactive" || reason === "email-not-verified" ? reason : "unknown",
+    email: typeof problem.extra.email === "string" ? problem.extra.email : (session.email ?? undefined),
+    detail: problem.detail,
+  });
+  if (location.pathname !== "/no-access") void goto("/no-access", { replaceState: true });
 }
 
 function uuid(): string {

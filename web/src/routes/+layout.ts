@@ -6,11 +6,19 @@ import type { LayoutLoad } from "./$types";
 export const ssr = false;
 export const prerender = false;
 
-const publicPaths = new Set(["/signin"]);
+/** Pages anyone may open: starting sign-in, its callback, the provider's login screen, the refusal. */
+const isPublic = (path: string) =>
+  path === "/signin" ||
+  path === "/auth/callback" ||
+  path === "/no-access" ||
+  path.startsWith("/interaction/");
 
-export const load: LayoutLoad = ({ url }) => {
-  if (!session.signedIn && !publicPaths.has(url.pathname)) {
-    const next = url.pathname === "/" ? "" : `?next=${encodeURIComponent(url.pathname + url.search)}`;
-    redirect(307, `/signin${next}`);
-  }
+export const load: LayoutLoad = async ({ url }) => {
+  if (isPublic(url.pathname)) return;
+  if (session.notAdmitted) redirect(307, "/no-access");
+  if (session.signedIn || session.hasTokens) return;
+  const here = url.pathname + url.search;
+  // A reload or a new tab: re-authorise silently against the provider session, if there is one.
+  await session.restore(here).catch(() => false);
+  redirect(307, here === "/" ? "/signin" : `/signin?next=${encodeURIComponent(here)}`);
 };

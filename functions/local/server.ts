@@ -131,6 +131,8 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       // The OpenID provider and its login screen's form posts; everything else is the Hono app.
       if (!provider.handle(req, res)) void honoListener(req, res);
     });
+    // Longer than clients keep idle connections (undici: 4 s), so a reused one is never closed under them.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolveListen, reject) => {
       server.once("error", reject);
       server.listen(options.port, hostname, () => resolveListen());

@@ -172,5 +172,5 @@ describe("the employee loop", () => {
     expect(items.length).toBeGreaterThan(people.length);
     expect(env.lines.length).toBeGreaterThan(0);
     expect(findPersonThoughtLinks([...items, ...env.lines], people, shared)).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });

@@ -196,7 +196,7 @@ describe("the leadership report", () => {
     } finally {
       await context.close();
     }
-  }, 90_000);
+  }, 180_000);
 
   it("fits 360 px without sideways scrolling", async () => {
     const { context, page } = await newPage(browser, env.url, phone);

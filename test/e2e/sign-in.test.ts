@@ -70,7 +70,9 @@ const isTokenRequest = (request: Request, grant: string) =>
 const bearerOf = (request: Request) => request.headers().authorization ?? "";
 
 describe("signing in with OpenID Connect (code + PKCE)", () => {
-  it("signs in through the provider's login screen, survives a reload, refreshes and signs out", async () => {
+  it("signs in through the provider's login screen, survives a reload, refreshes and signs out", {
+    timeout: 180_000,
+  }, async () => {
     const page = await open();
     const tokenRequests: string[] = [];
     const revocations: string[] = [];
@@ -139,7 +141,9 @@ describe("signing in with OpenID Connect (code + PKCE)", () => {
     await page.getByRole("heading", { name: "Who are you?" }).waitFor();
   });
 
-  it("stops a deactivated person's session on their next request, with a page that says why", async () => {
+  it("stops a deactivated person's session on their next request, with a page that says why", {
+    timeout: 120_000,
+  }, async () => {
     const page = await open();
     await signIn(page, "ben.fischer@example.com");
     await page.getByRole("heading", { name: /Hello, Ben/ }).waitFor();
@@ -167,7 +171,9 @@ describe("signing in with OpenID Connect (code + PKCE)", () => {
     await accessible(page, "access turned off");
   });
 
-  it("tells someone the directory does not know that it does not know them yet", async () => {
+  it("tells someone the directory does not know that it does not know them yet", {
+    timeout: 120_000,
+  }, async () => {
     const page = await open();
     await page.goto("/signin");
     await page.getByRole("button", { name: /^Sign in/ }).click();
@@ -184,7 +190,7 @@ describe("signing in with OpenID Connect (code + PKCE)", () => {
     expect(inSignIn(new URL(page.url()))).toBe(true);
   });
 
-  it("comes back from a cancelled sign-in with a plain explanation", async () => {
+  it("comes back from a cancelled sign-in with a plain explanation", { timeout: 120_000 }, async () => {
     const page = await open();
     await page.goto("/signin");
     await page.getByRole("button", { name: /^Sign in/ }).click();

@@ -93,10 +93,11 @@ export const inSignIn = (url: URL) => /^\/(signin|interaction\/|auth\/callback)/
 export async function signIn(page: Page, email: string): Promise<void> {
   await page.goto("/signin");
   await page.getByRole("button", { name: /^Sign in/ }).click();
-  await page.waitForURL(/\/interaction\//);
+  // Three redirects and a token exchange: give a busy machine longer than one page load.
+  await page.waitForURL(/\/interaction\//, { timeout: 60_000 });
   await page.getByLabel("Find a person").fill(email);
   await page.getByRole("button", { name: new RegExp(email.replace(/[.@]/g, "\\$&")) }).click();
-  await page.waitForURL((url) => !inSignIn(url));
+  await page.waitForURL((url) => !inSignIn(url), { timeout: 60_000 });
 }
 
 export interface AxeViolation {

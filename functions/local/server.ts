@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { contentSecurityPolicy, inlineScriptHashes } from "../../infra/csp.js";
 import { Hono } from "hono";
 import { createApp } from "../app.js";
 import { ensureFirstAdmin } from "../auth/first-admin.js";
@@ -117,6 +118,15 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
     const webDir = resolve(options.webDir ?? "web/build");
     const index = join(webDir, "index.html");
     if (existsSync(index)) {
+      // The same Content-Security-Policy CloudFront sends in AWS (infra/csp.ts), so the embedded
+      // default is as locked down and the browser tests run the app under the real policy.
+      const csp = contentSecurityPolicy({ scriptHashes: inlineScriptHashes(webDir), connectSources: [] });
+      app.use("/*", async (c, next) => {
+        await next();
+        if (c.res.headers.get("content-type")?.startsWith("text/html")) {
+          c.res.headers.set("content-security-policy", csp);
+        }
+      });
       app.use("/*", serveStatic({ root: webDir }));
       // The web app routes in the browser: every other page loads its shell.
       app.get("/*", (c) => c.html(readFileSync(index, "utf8")));

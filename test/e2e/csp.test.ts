@@ -8,8 +8,8 @@ import { facilitator, leader, seedClosedConversation } from "./seed.js";
 /**
  * The CloudFront Content-Security-Policy (infra/csp.ts) against the real built app: every page
  * a person reaches must run under it without a single violation, the SvelteKit inline bootstrap
- * included (it is allowed by hash). The browser adds the header to each document response, as
- * CloudFront does; locally the app's origin is 'self', as in AWS.
+ * included (it is allowed by hash). The local server sends the same header on every page of the
+ * app, as CloudFront does; locally the app's origin is 'self', as in AWS.
  */
 
 const root = resolve(import.meta.dirname, "../..");
@@ -34,12 +34,8 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** Sends the site's CSP with every response from the app's origin, and records each violation. */
-async function underCsp(context: BrowserContext, violations: string[]) {
-  await context.route(`${env.url}/**`, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), "content-security-policy": csp } });
-  });
+/** Records each CSP violation on every page of the context. */
+async function recordViolations(context: BrowserContext, violations: string[]) {
   await context.exposeFunction("__cspViolation", (v: string) => violations.push(v));
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) =>
@@ -54,12 +50,14 @@ describe("the web app under the CloudFront CSP", () => {
   it("signs in and shows every kind of page without a violation", async () => {
     const violations: string[] = [];
     const { context, page } = await newPage(browser, env.url);
-    await underCsp(context, violations);
+    await recordViolations(context, violations);
     const errors: string[] = [];
     page.on("console", (m) => {
       if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(m.text());
     });
     await signIn(page, leader);
+    const shell = await page.request.get("/profile");
+    expect(shell.headers()["content-security-policy"]).toBe(csp);
     for (const path of [
       "/",
       `/c/${conversationId}/report`,
@@ -91,7 +89,7 @@ describe("the web app under the CloudFront CSP", () => {
   it("runs the facilitator's pages too", async () => {
     const violations: string[] = [];
     const { context, page } = await newPage(browser, env.url);
-    await underCsp(context, violations);
+    await recordViolations(context, violations);
     await signIn(page, facilitator);
     for (const path of ["/facilitate", "/facilitate/new", `/facilitate/${conversationId}`, "/cycles/new"]) {
       await page.goto(path);

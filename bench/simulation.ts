@@ -20,20 +20,14 @@
  *   estimate is redone from all ratings whenever they have grown by a twentieth. It never sees
  *   the true biases.
  */
-import { type AdaptivePolicy, pickAdaptiveBatch } from "../functions/domain/adaptive.js";
-import {
-  buildContenderSnapshot,
-  type ContenderSnapshot,
-  pickWithSnapshot,
-} from "../functions/domain/contender-snapshot.js";
-import { pickBatch, shuffle } from "../functions/domain/distributor.js";
-import {
-  estimateRaterBias,
-  type RaterBiasOptions,
-  type RatingInput,
-} from "../functions/domain/rater-bias.js";
-import type { Histogram, Moments } from "../functions/domain/statistics.js";
+import type { AdaptivePolicy } from "../functions/domain/adaptive.js";
+import { shuffle } from "../functions/domain/distributor.js";
+import type { RaterBiasOptions, RatingInput } from "../functions/domain/rater-bias.js";
+import type { Histogram } from "../functions/domain/statistics.js";
 import { createRng, type Rng } from "../functions/lib/random.js";
+import { type Method, playRound, raterKey, thoughtKey } from "./round.js";
+
+export type { Method } from "./round.js";
 
 export interface TruthModel {
   readonly centre: number;
@@ -44,8 +38,6 @@ export interface TruthModel {
 }
 
 export const defaultTruth: TruthModel = { centre: 3.3, signal: 0.6, biasSd: 0.4, noiseSd: 1, skipRate: 0.05 };
-
-export type Method = "random" | "balanced" | "adaptive";
 
 export interface SimulationOptions {
   readonly thoughts: number;
@@ -74,13 +66,6 @@ export interface SimulationResult {
   readonly late: readonly boolean[];
   /** Every rating, in the order it landed: what the report's bias adjustment reads. */
   readonly ratings: readonly RatingInput[];
-}
-
-interface RaterState {
-  readonly index: number;
-  readonly seen: Set<string>;
-  open: number[];
-  rated: number;
 }
 
 /** The seed's people: true qualities and rater biases, the same whatever assigns the ratings. */
@@ -133,7 +118,7 @@ export function simulateOracle(options: {
     for (const r of raters) {
       const s = stars(truth, quality[t]!, bias[r]!, rng);
       h[s - 1]!++;
-      ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: s });
+      ratings.push({ thoughtId: thoughtKey(t), raterKey: raterKey(r), stars: s });
     }
     histograms.push(h);
   }
@@ -141,9 +126,7 @@ export function simulateOracle(options: {
 }
 
 export function simulate(options: SimulationOptions): SimulationResult {
-  const { thoughts: T, raters: R, budget, method } = options;
-  const batchSize = options.batchSize ?? 10;
-  const concurrency = options.concurrency ?? 20;
+  const { thoughts: T, raters: R, method } = options;
   const truth = options.truth ?? defaultTruth;
   // The population depends on the seed only, so methods are compared on the very same people.
   const { world, quality, bias } = population(options.seed, T, R, truth);
@@ -151,123 +134,27 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const lateSet = new Set(shuffle([...Array(T).keys()], world.next).slice(0, lateCount));
   const late = quality.map((_, i) => lateSet.has(i));
   const order = shuffle([...Array(R).keys()], world.next);
-  const rng = createRng(options.seed * 7919 + method.length);
-
-  let finished = 0;
-  let arrived = 0;
-  const active: RaterState[] = [];
-
-  // One mutable candidate per thought, updated in place: the pickers only read them.
-  const everyone = quality.map((_, i) => ({
-    id: `t${i}`,
-    exposure: 0,
-    authorKey: i < R ? `r${i}` : "nobody",
-    histogram: [0, 0, 0, 0, 0] as [number, number, number, number, number],
-    adjusted: undefined as { count: number; sum: number; sumSquares: number } | undefined,
-  }));
-  const ratings: RatingInput[] = [];
-  const adjusting = options.biasAdjusted !== undefined && method === "adaptive";
-  let biasOf: ReadonlyMap<string, number> = new Map();
-  let estimatedAt = 0;
-  const refreshBias = () => {
-    if (!adjusting || ratings.length < estimatedAt * 1.05 + 20) return;
-    const estimate = estimateRaterBias(ratings, options.biasAdjusted);
-    biasOf = estimate.bias;
-    estimatedAt = ratings.length;
-    for (const c of everyone) {
-      const m: Moments | undefined = estimate.thoughts.get(c.id);
-      c.adjusted = m && { ...m };
-    }
-  };
-  let visible = everyone.filter((_, i) => !late[i]);
-  let snapshot: ContenderSnapshot | undefined;
-  let snapshotAt = Number.NEGATIVE_INFINITY;
-  const viaSnapshot = (input: {
-    seen: Set<string>;
-    authorKey: string;
-    size: number;
-    random: () => number;
-  }) => {
-    if (ratings.length - snapshotAt >= options.snapshotEvery!) {
-      // Copies: the candidates change in place, a stored snapshot does not.
-      snapshot = buildContenderSnapshot(visible.map((c) => ({ ...c, histogram: [...c.histogram] })));
-      snapshotAt = ratings.length;
-    }
-    const pageMinRatings = Math.min(...visible.map((c) => c.histogram.reduce((s, x) => s + x, 0)));
-    return pickWithSnapshot({
-      ...input,
-      snapshot,
-      page: visible,
-      pageMinRatings,
-      policy: options.policy ?? {},
-    }).chosen;
-  };
-
-  const choose = (rater: RaterState, size: number): number[] => {
-    const authorKey = `r${rater.index}`;
-    const input = { candidates: visible, seen: rater.seen, authorKey, size, random: rng.next };
-    refreshBias();
-    const picked =
-      method === "balanced"
-        ? pickBatch(input)
-        : method === "adaptive"
-          ? options.snapshotEvery !== undefined
-            ? viaSnapshot(input)
-            : pickAdaptiveBatch({ ...input, policy: options.policy ?? {} })
-          : shuffle(
-              visible.filter((c) => c.authorKey !== authorKey && !rater.seen.has(c.id)),
-              rng.next,
-            ).slice(0, size);
-    return picked.map((c) => Number(c.id.slice(1)));
-  };
-
-  const rate = (rater: RaterState, thought: number) => {
-    if (rng.next() < truth.skipRate) {
-      everyone[thought]!.exposure--;
-      return;
-    }
-    const given = stars(truth, quality[thought]!, bias[rater.index]!, rng);
-    const candidate = everyone[thought]!;
-    candidate.histogram[given - 1]!++;
-    ratings.push({ thoughtId: candidate.id, raterKey: `r${rater.index}`, stars: given });
-    if (adjusting) {
-      const x = given - (biasOf.get(`r${rater.index}`) ?? 0);
-      candidate.adjusted ??= { count: 0, sum: 0, sumSquares: 0 };
-      const m = candidate.adjusted;
-      m.count++;
-      m.sum += x;
-      m.sumSquares += x * x;
-    }
-    rater.rated++;
-  };
-
-  while (active.length > 0 || arrived < R) {
-    while (active.length < concurrency && arrived < R) {
-      active.push({ index: order[arrived++]!, seen: new Set(), open: [], rated: 0 });
-    }
-    const slot = rng.int(active.length);
-    const rater = active[slot]!;
-    let done = false;
-    if (rater.open.length > 0) {
-      for (const thought of rater.open) rate(rater, thought);
-      rater.open = [];
-      done = rater.rated >= budget;
-    } else {
-      const picked = choose(rater, Math.min(batchSize, budget - rater.rated));
-      for (const thought of picked) {
-        everyone[thought]!.exposure++;
-        rater.seen.add(everyone[thought]!.id);
-      }
-      rater.open = picked;
-      done = picked.length === 0; // nothing left to offer this rater
-    }
-    if (done) {
-      active[slot] = active[active.length - 1]!;
-      active.pop();
-      if (++finished === Math.ceil(R / 2)) visible = everyone;
-    }
-  }
-  const histograms: Histogram[] = everyone.map((c) => c.histogram);
-  const counts = histograms.map((h) => h.reduce((s, x) => s + x, 0));
-  return { quality, histograms, counts, late, ratings };
+  const round = playRound(
+    {
+      thoughts: T,
+      raters: R,
+      // Rater i wrote thought i.
+      authorOf: (t) => (t < R ? t : undefined),
+      respond: (rater, thought, rng) =>
+        rng.next() < truth.skipRate ? "skip" : stars(truth, quality[thought]!, bias[rater]!, rng),
+      order,
+      late,
+    },
+    {
+      budget: options.budget,
+      method,
+      rng: createRng(options.seed * 7919 + method.length),
+      ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
+      ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+      ...(options.policy && { policy: options.policy }),
+      ...(options.snapshotEvery !== undefined && { snapshotEvery: options.snapshotEvery }),
+      ...(options.biasAdjusted && { biasAdjusted: options.biasAdjusted }),
+    },
+  );
+  return { quality, late, ...round };
 }

@@ -7,6 +7,7 @@
 import {
   type AdaptivePolicy,
   defaultAdaptivePolicy,
+  effectivePolicy,
   pickAdaptiveBatch,
   type RatedCandidate,
 } from "./adaptive.js";
@@ -34,6 +35,7 @@ export const maxSnapshotContenders = 150;
 export function buildContenderSnapshot(
   visible: readonly RatedCandidate[],
   limit = maxSnapshotContenders,
+  policy: Partial<AdaptivePolicy> = {},
 ): ContenderSnapshot {
   const prior = conversationPrior(visible.map((c) => c.histogram));
   const counts = visible.map((c) => c.histogram.reduce((s, x) => s + x, 0));
@@ -44,7 +46,7 @@ export function buildContenderSnapshot(
     minRatings: visible.length > 0 ? Math.min(...counts) : 0,
     meanRatings: counts.reduce((s, x) => s + x, 0) / n,
     meanExposure: visible.reduce((s, c) => s + c.exposure, 0) / n,
-    contenders: snapshotContenders(visible, prior, limit, defaultAdaptivePolicy),
+    contenders: snapshotContenders(visible, prior, limit, effectivePolicy(policy, visible.length)),
   };
 }
 
@@ -100,7 +102,7 @@ export function pickWithSnapshot(input: SnapshotPickInput): SnapshotChoice {
   const { snapshot, page, seen, authorKey, size, random } = input;
   const balanced = { candidates: page, seen, authorKey, size, random };
   if (!snapshot || snapshot.contenders.length === 0) return { chosen: pickBatch(balanced) };
-  const policy = { ...defaultAdaptivePolicy, ...input.policy };
+  const policy = effectivePolicy(input.policy, snapshot.thoughts);
   const threshold = Math.max(policy.floor, policy.relativeFloor * snapshot.meanRatings);
   // The snapshot may be a run old: a thought shared since then shows in the page with few
   // ratings, and holds the adaptive slots back until it has caught up.
@@ -115,7 +117,7 @@ export function pickWithSnapshot(input: SnapshotPickInput): SnapshotChoice {
     others: page,
     prior: snapshot.prior,
     policy,
-    conversation: { floorReached, meanExposure: snapshot.meanExposure },
+    conversation: { floorReached, meanExposure: snapshot.meanExposure, thoughts: snapshot.thoughts },
   });
   return {
     chosen,

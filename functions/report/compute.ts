@@ -1,14 +1,11 @@
 import type { Counts } from "../domain/conversation.js";
 import { numberThreshold, textThreshold } from "../domain/conversation.js";
-import { estimateRaterBias } from "../domain/rater-bias.js";
+import { publishedRanking } from "../domain/ranking.js";
 import {
   consensusThoughts,
   coverage,
   type Histogram,
-  histogramMoments,
-  momentsPrior,
   polarizingThoughts,
-  rankThoughts,
   type ThoughtStats,
 } from "../domain/statistics.js";
 import type { RatingRecord } from "../repositories/ratings.js";
@@ -71,14 +68,9 @@ export function computeReport(input: ComputeInput): ComputedReport {
   // with about twenty raters per thought it does not average out (rater-bias.ts). count, mean and
   // histogram stay the stars people gave. The heatmap stays raw: it compares segments with each
   // other, and a segment's overall leaning is exactly what a per-rater adjustment would erase.
-  const bias = estimateRaterBias(input.ratings);
-  const biasOf = (raterKey: string) => bias.bias.get(raterKey) ?? 0;
-  // A thought whose ratings are not in input.ratings (none yet) falls back to its raw histogram.
-  const momentsOf = (id: string) => bias.thoughts.get(id) ?? histogramMoments(histogramOf(id));
-  const prior = momentsPrior(input.thoughts.map((t) => momentsOf(t.id)));
-  const ranked = rankThoughts(
-    input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram, adjusted: momentsOf(t.id) })),
-    prior,
+  const { prior, ranked, momentsOf, biasOf } = publishedRanking(
+    input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram })),
+    input.ratings,
   );
   const rankOf = new Map(ranked.map((t, i) => [t.id, i]));
   const asReportThought = (t: { id: string; stats: ThoughtStats }): ReportThought => ({

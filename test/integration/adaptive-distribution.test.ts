@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/db/keys.js";
+import { defaultAdaptivePolicy, topListSize } from "../../functions/domain/adaptive.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
 import { createHarness, employees, type Harness } from "../helpers/harness.js";
 
@@ -67,8 +68,11 @@ describe("adaptive distribution on the API", () => {
     expect(snapshot).toBeDefined();
     expect(snapshot!.thoughts).toBe(people.length);
     expect(snapshot!.minRatings).toBeGreaterThanOrEqual(8);
-    // Top 20 and the thought after it at least: the boundary is the same from the subset.
-    expect(snapshot!.contenders.length).toBeGreaterThanOrEqual(21);
+    // The top list (a quarter of 24 thoughts: 6) and the thought after it at least: the boundary
+    // is the same from the subset.
+    const top = topListSize(defaultAdaptivePolicy, people.length);
+    expect(top).toBe(6);
+    expect(snapshot!.contenders.length).toBeGreaterThanOrEqual(top + 1);
     const stored = await h.doc.send(
       new GetCommand({ TableName: h.tableName, Key: keys.rankingSnapshot(id) }),
     );

@@ -8,7 +8,7 @@ import {
 } from "../../functions/domain/adaptive.js";
 import { snapshotContenders } from "../../functions/domain/contender-snapshot.js";
 import { pickBatch } from "../../functions/domain/distributor.js";
-import type { Histogram, Prior } from "../../functions/domain/statistics.js";
+import { CI_Z, type Histogram, type Prior } from "../../functions/domain/statistics.js";
 import { createRng } from "../../functions/lib/random.js";
 
 const rated = (id: string, histogram: Histogram, exposure?: number): RatedCandidate => ({
@@ -24,6 +24,7 @@ const rated = (id: string, histogram: Histogram, exposure?: number): RatedCandid
  *   border  10 × 4, 10 × 5    score 4.200, 95% interval [3.86, 4.54]   exposure 20
  *   c0..c7  12 × 3 stars      score 3.000, 95% interval [2.74, 3.26]   exposure 12
  * The top-1 boundary is (4.778 + 4.2) / 2 = 4.49: only "border" straddles it. Mean exposure 15.6.
+ * The tests use the 95% interval for these hand-worked figures; the default policy's is narrower.
  */
 const prior: Prior = { mean: 3, variance: 1, strength: 5 };
 const field = (): RatedCandidate[] => [
@@ -31,7 +32,7 @@ const field = (): RatedCandidate[] => [
   rated("border", [0, 0, 0, 10, 10]),
   ...Array.from({ length: 8 }, (_, i) => rated(`c${i}`, [0, 0, 12, 0, 0])),
 ];
-const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5 };
+const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5, z: CI_Z };
 
 function pick(
   candidates: RatedCandidate[],
@@ -196,7 +197,7 @@ describe("pickAdaptiveBatch", () => {
         size: 2,
         random,
         policy: { ...policy, share: 0.5 },
-        conversation: { floorReached: true, meanExposure: 15.6 },
+        conversation: { floorReached: true, meanExposure: 15.6, thoughts: 20 },
       }).map((c) => c.id);
       expect(batch).toContain("border");
       expect(batch.filter((id) => id.startsWith("x"))).toHaveLength(1);
@@ -206,7 +207,7 @@ describe("pickAdaptiveBatch", () => {
         size: 2,
         random,
         policy,
-        conversation: { floorReached: false, meanExposure: 15.6 },
+        conversation: { floorReached: false, meanExposure: 15.6, thoughts: 20 },
       });
       expect(held.every((c) => c.id.startsWith("x"))).toBe(true);
     }

@@ -112,3 +112,67 @@ function correlation(x: readonly number[], y: readonly number[]): number {
   });
   return sxy / Math.sqrt(sxx * syy);
 }
+
+describe("estimateRaterBias with opinion (the conversation's main axis)", () => {
+  /**
+   * Two camps of 20 raters. On "calibration" thoughts everyone rates, camp A gives 4 to thoughts
+   * loading +1 and 2 to thoughts loading −1, camp B the reverse: each thought's true mean (what
+   * everyone would give) is 3, and no rater is generous or stingy overall. Thought "skewed" loads
+   * +1 too, but 15 raters of camp A and only 3 of camp B happened to rate it.
+   */
+  function camps(): RatingInput[] {
+    const ratings: RatingInput[] = [];
+    const leaning = (r: number) => (r < 20 ? 1 : -1);
+    for (let t = 0; t < 20; t++) {
+      const loading = t % 2 === 0 ? 1 : -1;
+      for (let r = 0; r < 40; r++) {
+        ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 + leaning(r) * loading });
+      }
+    }
+    for (const r of [...Array(15).keys(), 20, 21, 22]) {
+      ratings.push({ thoughtId: "skewed", raterKey: `r${r}`, stars: 3 + leaning(r) });
+    }
+    return ratings;
+  }
+  const meanOf = (m: { count: number; sum: number } | undefined) => m!.sum / m!.count;
+
+  it("re-weights a thought's raters to the whole room's mix of opinions", () => {
+    const ratings = camps();
+    const raw = ratings.filter((r) => r.thoughtId === "skewed");
+    expect(raw.reduce((s, r) => s + r.stars, 0) / raw.length).toBeCloseTo(3.667, 3);
+    // The additive model sees no generosity here (each camp likes half the thoughts): still 3.67.
+    const additive = estimateRaterBias(ratings, { opinionStrength: false });
+    expect(meanOf(additive.thoughts.get("skewed"))).toBeGreaterThan(3.6);
+    // With the axis: most of the way to the 3 everyone would give (the ridge on the thought's
+    // loading, 18 raters against a strength of 5, keeps it from going all the way).
+    const estimate = estimateRaterBias(ratings);
+    const skewed = meanOf(estimate.thoughts.get("skewed"));
+    expect(skewed).toBeLessThan(3.35);
+    expect(skewed).toBeGreaterThan(2.9);
+    // Calibration thoughts, rated by everyone, keep their mean.
+    expect(meanOf(estimate.thoughts.get("t0"))).toBeCloseTo(3, 1);
+  });
+
+  it("places the two camps on opposite sides of the axis, and does not mistake them for generosity", () => {
+    const estimate = estimateRaterBias(camps());
+    const a = estimate.leaning.get("r0")!;
+    const b = estimate.leaning.get("r30")!;
+    expect(Math.sign(a)).toBe(-Math.sign(b));
+    expect(Math.abs(a - b)).toBeGreaterThan(1.5);
+    for (const bias of estimate.bias.values()) expect(Math.abs(bias)).toBeLessThan(0.1);
+  });
+
+  it("keeps no axis where there is no shared pattern (noise-free additive data)", () => {
+    const ratings = ratingsFor(spread(10, 1), spread(6, 1.2));
+    const estimate = estimateRaterBias(ratings);
+    for (const l of estimate.leaning.values()) expect(l).toBeCloseTo(0, 10);
+  });
+
+  it("does not depend on the order the ratings are read in", () => {
+    const ratings = camps();
+    const reversed = [...ratings].reverse();
+    const a = estimateRaterBias(ratings).thoughts.get("skewed")!;
+    const b = estimateRaterBias(reversed).thoughts.get("skewed")!;
+    expect(b.sum / b.count).toBeCloseTo(a.sum / a.count, 6);
+  });
+});

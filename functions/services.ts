@@ -16,6 +16,7 @@ import { DueRepository } from "./repositories/due.js";
 import { IdentitySyncRepository } from "./repositories/identity-sync.js";
 import { JobRepository } from "./repositories/jobs.js";
 import { ModerationRepository } from "./repositories/moderation.js";
+import { NamesIndexRepository } from "./repositories/names-index.js";
 import { ParticipationRepository } from "./repositories/participation.js";
 import { RankingSnapshotRepository } from "./repositories/ranking-snapshot.js";
 import { RatingRepository } from "./repositories/ratings.js";
@@ -67,6 +68,8 @@ export interface Services extends AppDeps {
   readonly people: PersonMatcher;
   readonly identityDirectory: IdentityDirectory;
   readonly identitySync: IdentitySyncRepository;
+  /** The directory's names, for screening thoughts; server-side only (DESIGN §3.5). */
+  readonly names: NamesIndexRepository;
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
   readonly queue: JobQueue;
@@ -94,6 +97,7 @@ export function createServices(deps: AppDeps): Services {
     people: new PersonMatcher(directory, deps.logger),
     identityDirectory: deps.identityDirectory ?? justInTimeAdmission,
     identitySync: new IdentitySyncRepository(deps.db),
+    names: new NamesIndexRepository(deps.db),
     jobs: new JobRepository(deps.db),
     reports: new ReportRepository(deps.db),
     queue: deps.queue ?? new InProcessQueue((message) => runThemeJob(services, message), deps.logger),

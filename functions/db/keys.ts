@@ -34,6 +34,9 @@ export const keys = {
     gsi1sk: `${thoughtId}#${raterKey}`,
   }),
   person: (userId: string) => ({ pk: "DIR", sk: `USER#${userId}` }),
+  /** The directory's names for screening thoughts, in chunks, and the version to read (names-index.ts). */
+  nameIndexChunk: (chunk: number) => ({ pk: "NAMES", sk: `CHUNK#${String(chunk).padStart(3, "0")}` }),
+  nameIndexVersion: () => ({ pk: "NAMES", sk: "VERSION" }),
   personByEmail: (email: string) => ({ gsi1pk: `EMAIL#${email.toLowerCase()}`, gsi1sk: "USER" }),
   /** An identity-provider account (OIDC issuer + subject) linked to a directory person. */
   identityLink: (issuer: string, subject: string) => ({ pk: `IDP#${issuer}#${subject}`, sk: "LINK" }),

@@ -14,6 +14,7 @@ import { jsonLogger, type Logger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { FileMailer } from "../notify/mailer.js";
 import { DirectoryRepository } from "../repositories/directory.js";
+import { NamesIndexRepository } from "../repositories/names-index.js";
 import { runScheduler } from "../scheduler/run.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
@@ -67,8 +68,11 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
     await ensureTable(doc, tableName);
     const db = { doc, tableName };
     const directory = new DirectoryRepository(db);
-    const seeded = (await directory.all()).length === 0;
+    const people = await directory.all();
+    const seeded = people.length === 0;
+    // A data folder from before the name index existed gets one; putMany keeps it fresh after.
     if (seeded) await directory.putMany(starterDirectory);
+    else await new NamesIndexRepository(db).rebuild(people);
 
     if (options.adminEmail) await ensureFirstAdmin(directory, options.adminEmail, logger);
 

@@ -12,6 +12,7 @@ import { keys } from "../db/keys.js";
 import { type Person, personSchema } from "../domain/person.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { type Db, withoutKeys } from "./db.js";
+import { NamesIndexRepository } from "./names-index.js";
 
 export type NewPerson = Omit<Person, "id">;
 export type Identity = NonNullable<Person["identity"]>;
@@ -192,6 +193,8 @@ export class DirectoryRepository {
         if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
       }
     }
+    // Names changed or came in: the index that screens thoughts for them follows (DESIGN §3.5).
+    await new NamesIndexRepository(this.db).rebuild(await this.all());
     return saved;
   }
 }

@@ -34,6 +34,8 @@ export interface NewThought {
   readonly attributes: Record<string, string>;
   readonly status: ThoughtStatus;
   readonly needsReview: boolean;
+  /** Why screening sent it to a moderator (screen.ts); shown in the moderation queue. */
+  readonly reviewReasons: readonly string[];
   readonly maxPerPerson: number;
   readonly idempotency: { readonly recordKey: string; readonly requestHash: string };
 }
@@ -113,7 +115,7 @@ export class ThoughtRepository {
                     {
                       Put: {
                         TableName: table,
-                        Item: reviewItem(input.conversationId, id, input.needsReview ? ["screening"] : []),
+                        Item: reviewItem(input.conversationId, id, [...input.reviewReasons]),
                       },
                     },
                   ]

@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { idempotencyRecordKey, personKeys } from "../domain/author-key.js";
 import { can } from "../domain/person.js";
-import { normaliseText, screenThought } from "../domain/screen.js";
+import { initialStatus, screenThought } from "../domain/screen.js";
 import { ValidationError } from "../errors.js";
 import { requestHash } from "../repositories/idempotency.js";
 import type { Thought } from "../repositories/thoughts.js";
 import type { Services } from "../services.js";
+import { screenForSharing } from "../workflows/screen-share.js";
 import { loadForParticipant } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
 
@@ -19,7 +20,7 @@ const myThoughtSchema = z.object({
 
 const shareResultSchema = myThoughtSchema.extend({
   /** What the server changed or flagged, so the author sees it. */
-  warnings: z.array(z.enum(["email", "phone", "name", "language"])),
+  warnings: z.array(z.enum(["email", "phone", "name", "language", "model"])),
 });
 
 const shareRoute = protectedRoute(can.participate, {
@@ -64,7 +65,7 @@ export function thoughtRoutes(s: Services) {
       const { id } = c.req.valid("param");
       const { "idempotency-key": clientKey } = c.req.valid("header");
       const { conversation, attributes } = await loadForParticipant(s, caller, id);
-      const screened = screenThought(normaliseText(c.req.valid("json").text));
+      const screened = screenThought(c.req.valid("json").text);
       const limit = conversation.settings.thoughtMaxLength;
       if (screened.text.length < 3) {
         throw new ValidationError("Your thought is empty.", [
@@ -76,28 +77,28 @@ export function thoughtRoutes(s: Services) {
           { path: "text", message: `at most ${limit} characters (this one has ${screened.text.length})` },
         ]);
       }
-      // The model's opinion adds to the offline screening; it can only send a thought to review.
-      // Asked while the join is written: the two do not depend on each other.
-      const [flaggedByModel, joined] = await Promise.all([
-        s.contentScreen?.flags(screened.text) ?? false,
+      // Asked while the join is written: neither depends on the other.
+      const [result, joined] = await Promise.all([
+        screenForSharing(s, screened),
         s.participation.join(id, caller.userId, attributes),
       ]);
       const { thought, replayed } = await s.thoughts.share({
         conversationId: id,
         userId: caller.userId,
-        text: screened.text,
+        text: result.text,
         authorKey: personKeys(s.authorKeySecret, id, caller.userId).authorKey,
         attributes: joined.attributes,
-        // Pre-moderation holds every thought; post-moderation holds only those naming people.
-        status: conversation.settings.moderation === "pre" ? "pending" : "visible",
-        needsReview: screened.needsReview || flaggedByModel,
+        // A flagged thought waits for a moderator in every mode; pre-moderation holds them all.
+        status: initialStatus(conversation.settings.moderation, result),
+        needsReview: result.needsReview,
+        reviewReasons: result.reviewReasons,
         maxPerPerson: conversation.settings.maxThoughtsPerPerson,
         idempotency: {
           recordKey: idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, `thought:${id}`),
-          requestHash: requestHash(screened.text),
+          requestHash: requestHash(result.text),
         },
       });
-      return c.json({ ...asMine(thought), warnings: [...screened.warnings] }, replayed ? 200 : 201);
+      return c.json({ ...asMine(thought), warnings: [...result.warnings] }, replayed ? 200 : 201);
     })
     .openapi(mineRoute, async (c) => {
       const caller = c.get("caller");

@@ -2,12 +2,15 @@ import { idempotencyRecordKey, personKeys } from "../../domain/author-key.js";
 import type { Conversation } from "../../domain/conversation.js";
 import { pickBatch } from "../../domain/distributor.js";
 import type { ConversationState } from "../../domain/lifecycle.js";
-import { normaliseText, screenThought } from "../../domain/screen.js";
+import { loadPersonFinder } from "../../domain/person-finder.js";
+import { initialStatus, screenThought } from "../../domain/screen.js";
+import { namesSomeone, type PersonFinder } from "../../domain/screen-names.js";
 import { ConflictError } from "../../errors.js";
 import { createRng } from "../../lib/random.js";
 import { requestHash } from "../../repositories/idempotency.js";
 import type { Rater } from "../../repositories/ratings.js";
 import type { Services } from "../../services.js";
+import { screenForSharing } from "../../workflows/screen-share.js";
 import { type DemoPerson, demoPeople } from "./company.js";
 import { type DemoThought, demoContext, demoThoughts, demoTitle, themeBias } from "./thoughts.js";
 
@@ -58,7 +61,7 @@ export async function seedDemo(services: Services, options: SeedOptions = {}): P
   const progress = options.onProgress ?? (() => {});
   const concurrency = options.concurrency ?? 8;
   const people = pickPeople(options.limit?.people);
-  const thoughts = pickThoughts(options.limit?.thoughts);
+  const thoughts = pickThoughts(await loadPersonFinder(), options.limit?.thoughts);
 
   progress(0, "Adding Northwind's people to the directory");
   const { participants, invited } = await ensureDirectory(services, people);
@@ -121,8 +124,11 @@ function pickPeople(limit = demoPeople.length): DemoPerson[] {
 }
 
 /** The showcase (contact details, names, polarizing) first, then an even sample of the rest. */
-function pickThoughts(limit = demoThoughts.length): DemoThought[] {
-  const showcase = (t: DemoThought) => t.polarizing || screenThought(t.text).warnings.length > 0;
+function pickThoughts(findPeople: PersonFinder, limit = demoThoughts.length): DemoThought[] {
+  const showcase = (t: DemoThought) => {
+    const screened = screenThought(t.text);
+    return t.polarizing || screened.warnings.length > 0 || namesSomeone(screened.text, findPeople);
+  };
   const first = demoThoughts.filter(showcase).slice(0, limit);
   const rest = demoThoughts.filter((t) => !showcase(t));
   const wanted = Math.min(rest.length, limit - first.length);
@@ -195,15 +201,16 @@ async function shareAll(
       ...author.attributes,
     }));
     for (const { index, thought } of own) {
-      const screened = screenThought(normaliseText(thought.text));
+      const screened = await screenForSharing(services, screenThought(thought.text));
       await services.thoughts.share({
         conversationId: conversation.id,
         userId: author.userId,
         text: screened.text,
         authorKey,
         attributes: joined.attributes,
-        status: conversation.settings.moderation === "pre" ? "pending" : "visible",
+        status: initialStatus(conversation.settings.moderation, screened),
         needsReview: screened.needsReview,
+        reviewReasons: screened.reviewReasons,
         maxPerPerson: conversation.settings.maxThoughtsPerPerson,
         // One fixed key per sample thought, whoever writes it: a resumed seed replays it.
         idempotency: {
@@ -251,7 +258,7 @@ function assignAuthors(
 
 /** What the simulation knows about each stored thought, matched back by its stored text. */
 async function thoughtsById(services: Services, conversationId: string, thoughts: readonly DemoThought[]) {
-  const byText = new Map(thoughts.map((t) => [screenThought(normaliseText(t.text)).text, t]));
+  const byText = new Map(thoughts.map((t) => [screenThought(t.text).text, t]));
   const found = new Map<string, DemoThought>();
   for await (const page of services.thoughts.all(conversationId)) {
     for (const stored of page) {

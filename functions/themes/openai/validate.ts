@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { screenThought } from "../../domain/screen.js";
+import { prepareText } from "../../domain/screen.js";
+import { redactContacts } from "../../domain/screen-contacts.js";
 import { tokenize } from "../tokenize.js";
 import { injectionFinding, instructionStart } from "./injection.js";
 import type { SentThought } from "./prompts.js";
@@ -166,8 +167,8 @@ export function checkThemeOutput(output: ThemeOutput, sample: readonly SentThoug
   if (groundedStems(`${title}\n${summary}`, sample) < LIMITS.groundingStems) {
     return { ok: false, reason: "the title and summary use almost no words from the thoughts" };
   }
-  const contact = screenThought(written).warnings.filter((warning) => warning !== "name");
-  if (contact.length > 0) return { ok: false, reason: "the answer contains contact details" };
+  if (redactContacts(prepareText(written)).found.size > 0)
+    return { ok: false, reason: "the answer contains contact details" };
   return { ok: true, value: { title, summary, keyPhrases, quotes: quotes.value, repairs } };
 }
 

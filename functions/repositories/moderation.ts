@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions } from "../db/errors.js";
-import { keys } from "../db/keys.js";
+import { keys, today } from "../db/keys.js";
 import { ConflictError, NotFoundError } from "../errors.js";
+import { AuditRepository, type ModeratorPseudonym } from "./audit.js";
 import type { Db } from "./db.js";
 
 export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
@@ -17,6 +18,7 @@ export interface ReviewEntry {
 }
 
 export interface ModerationLogEntry {
+  /** The day only (DESIGN §3.7): an instant beside a thought id is an identifier. */
   readonly at: string;
   readonly thoughtId: string;
   readonly action: ModerationAction;
@@ -101,15 +103,17 @@ export class ModerationRepository {
 
   /**
    * Hide takes a thought out of rating batches (it leaves the exposure index) and reports; restore
-   * and keep put it back. The decision, the queue entry and the log line are one transaction.
+   * and keep put it back. The decision, the queue entry, the log line and the audit log's tally
+   * are one transaction; the log and the tally both name the moderator by pseudonym, by day.
    */
   async decide(
     conversationId: string,
     thoughtId: string,
     action: ModerationAction,
-    moderator: { key: string; role: string },
+    moderator: ModeratorPseudonym,
+    now = new Date(),
   ): Promise<void> {
-    const at = new Date().toISOString();
+    const at = today(now);
     const thoughtUpdate =
       action === "hide"
         ? { UpdateExpression: "SET #st = :hidden REMOVE expPk", values: { ":hidden": "hidden" } }
@@ -156,6 +160,7 @@ export class ModerationRepository {
                 },
               },
             },
+            new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
           ],
         }),
       );

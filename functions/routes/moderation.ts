@@ -65,7 +65,7 @@ const decideRoute = protectedRoute(can.facilitate, {
 const logRoute = protectedRoute(can.facilitate, {
   method: "get",
   path: "/conversations/{id}/moderation/log",
-  summary: "Moderation decisions, newest first",
+  summary: "Moderation decisions, newest day first (each dated by its day only)",
   request: { params: z.object({ id: idParam }) },
   responses: {
     200: json(
@@ -121,16 +121,10 @@ export function moderationRoutes(s: Services) {
       const caller = c.get("caller");
       const { id, thoughtId } = c.req.valid("param");
       const { action } = c.req.valid("json");
+      // The audit log's tally is written in the same transaction, under the same pseudonym.
       await s.moderation.decide(id, thoughtId, action, {
         key: moderatorKey(s.authorKeySecret, id, caller.userId),
         role: caller.roles.includes("admin") ? "admin" : "facilitator",
-      });
-      // The audit names the moderator, so it records the conversation and decision, not the thought.
-      await s.audit.record({
-        actorId: caller.userId,
-        actorEmail: caller.email,
-        action: `moderation.${action}`,
-        target: `conversation:${id}`,
       });
       return c.json({ thoughtId, action }, 200);
     })

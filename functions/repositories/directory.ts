@@ -150,6 +150,8 @@ export class DirectoryRepository {
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
+      // A new name: thoughts naming the first admin are held like any other (DESIGN §3.5).
+      await new NamesIndexRepository(this.db).rebuild(await this.all());
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

@@ -5,43 +5,70 @@ import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { Participation } from "../repositories/participation.js";
 import type { Services } from "../services.js";
 
-export const isFacilitator = (caller: Caller) =>
-  caller.roles.some((r) => (can.facilitate as readonly string[]).includes(r));
+const holds = (caller: Caller, roles: readonly string[]) => caller.roles.some((r) => roles.includes(r));
+
+export const isFacilitator = (caller: Caller) => holds(caller, can.facilitate);
+
+/** Staff (facilitators, leaders, admins) act on every conversation whatever its audience (DESIGN §2). */
+export const isStaff = (caller: Caller) => holds(caller, can.lead);
 
 /** Participants see a conversation once it has opened; drafts belong to facilitators. */
-const visibleToParticipants = (state: Conversation["state"]) => state !== "draft" && state !== "scheduled";
+export const visibleToParticipants = (state: Conversation["state"]) =>
+  state !== "draft" && state !== "scheduled";
 
 export interface ParticipantContext {
   readonly conversation: Conversation & { invited: number };
   readonly participation: Participation | undefined;
   /** The caller's current directory attributes (used only to join, then the snapshot rules). */
   readonly attributes: () => Promise<Record<string, string>>;
+  /** Whether the caller may take part: they joined, or the audience includes them today. */
+  readonly inAudience: () => Promise<boolean>;
 }
 
-/**
- * Loads a conversation for a participant: it must be open to participants and the caller must be
- * in its audience (judged on the snapshot once they have joined). Unknown and hidden conversations
- * look the same (404), so ids cannot be probed.
- */
-export async function loadForParticipant(
-  s: Services,
-  caller: Caller,
-  id: string,
-): Promise<ParticipantContext> {
+async function load(s: Services, caller: Caller, id: string): Promise<ParticipantContext> {
   const [conversation, participation] = await Promise.all([
     s.conversations.get(id),
     s.participation.find(id, caller.userId),
   ]);
   // Read from the directory by the authentication middleware, on this request.
   const attributes = async () => caller.person.attributes;
-  if (!visibleToParticipants(conversation.state)) {
-    if (isFacilitator(caller)) {
-      return { conversation, participation, attributes };
-    }
+  const inAudience = async () =>
+    participation !== undefined || audienceIncludes(conversation.audience, await attributes());
+  return { conversation, participation, attributes, inAudience };
+}
+
+/**
+ * Loads a conversation for someone taking part (sharing, rating, flagging, their own thoughts):
+ * it must be open to participants and the caller must be in its audience (judged on the snapshot
+ * once they have joined). Unknown and hidden conversations look the same (404), so ids cannot be
+ * probed. Staff roles do not widen taking part: a leader outside a Sales-only audience follows
+ * the conversation (loadForViewer) but does not add thoughts or ratings to it.
+ */
+export async function loadForParticipant(
+  s: Services,
+  caller: Caller,
+  id: string,
+): Promise<ParticipantContext> {
+  const context = await load(s, caller, id);
+  if (!visibleToParticipants(context.conversation.state)) {
+    if (isFacilitator(caller)) return context;
     throw new NotFoundError("No conversation has this id.");
   }
-  if (!participation && !audienceIncludes(conversation.audience, await attributes())) {
+  if (!(await context.inAudience())) {
     throw new ForbiddenError("This conversation is for another group of people.");
   }
-  return { conversation, participation, attributes };
+  return context;
+}
+
+/**
+ * Loads a conversation for reading it: staff read every conversation whatever its audience
+ * (facilitators drafts too); everyone else as for taking part.
+ */
+export async function loadForViewer(s: Services, caller: Caller, id: string): Promise<ParticipantContext> {
+  if (!isStaff(caller)) return loadForParticipant(s, caller, id);
+  const context = await load(s, caller, id);
+  if (!visibleToParticipants(context.conversation.state) && !isFacilitator(caller)) {
+    throw new NotFoundError("No conversation has this id.");
+  }
+  return context;
 }

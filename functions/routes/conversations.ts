@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import type { Caller } from "../auth/verify.js";
 import { idempotencyRecordKey } from "../domain/author-key.js";
 import {
   type Audience,
@@ -17,7 +18,7 @@ import { participationOf } from "../repositories/participation.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
 import { transitionConversation } from "../workflows/transition.js";
-import { isFacilitator, loadForParticipant } from "./access.js";
+import { isFacilitator, isStaff, loadForViewer, visibleToParticipants } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
 
 const progressSchema = z.object({
@@ -26,6 +27,8 @@ const progressSchema = z.object({
   rated: z.int(),
   skipped: z.int(),
   ratingTarget: z.int(),
+  /** The caller may take part: they joined, or the audience includes them. Staff outside it follow only. */
+  inAudience: z.boolean(),
 });
 
 export const conversationViewSchema = conversationSchema.extend({
@@ -101,11 +104,11 @@ export function conversationRoutes(s: Services) {
 
   const view = async (
     conversation: StoredConversation | (z.infer<typeof conversationSchema> & { invited?: number }),
-    caller: { roles: readonly string[] },
+    caller: Caller,
+    inAudience: boolean,
     participation?: { thoughtCount: number; ratingCount: number; skipCount: number },
   ): Promise<z.infer<typeof conversationViewSchema>> => {
     const { invited = 0, ...rest } = conversation;
-    const seesCounts = caller.roles.some((r) => (can.lead as readonly string[]).includes(r));
     return {
       ...rest,
       me: {
@@ -114,11 +117,16 @@ export function conversationRoutes(s: Services) {
         rated: participation?.ratingCount ?? 0,
         skipped: participation?.skipCount ?? 0,
         ratingTarget: conversation.settings.ratingTarget,
+        inAudience: participation !== undefined || inAudience,
       },
-      ...(seesCounts && { counts: await s.conversations.counts(conversation.id, invited) }),
+      ...(isStaff(caller) && { counts: await s.conversations.counts(conversation.id, invited) }),
       nextStates: [...allowedTransitions(conversation.state)],
     };
   };
+
+  /** For the views a facilitator's own write answers with (they never joined by writing). */
+  const callerInAudience = async (caller: Caller, audience: Audience) =>
+    audienceIncludes(audience, caller.person.attributes);
 
   return createRouter()
     .openapi(createRoute, async (c) => {
@@ -139,33 +147,40 @@ export function conversationRoutes(s: Services) {
         target: `conversation:${created.id}`,
         details: { template: created.template },
       });
-      return c.json(await view(created, caller), 201);
+      return c.json(await view(created, caller, await callerInAudience(caller, created.audience)), 201);
     })
     .openapi(listRoute, async (c) => {
       const caller = c.get("caller");
       const { items } = await s.conversations.list();
-      let visible = items;
-      if (!isFacilitator(caller)) {
-        const { attributes } = caller.person;
-        visible = items.filter(
-          (conv) =>
-            conv.state !== "draft" &&
-            conv.state !== "scheduled" &&
-            audienceIncludes(conv.audience, attributes),
-        );
-      }
+      const { attributes } = caller.person;
+      // Facilitators see drafts too; leaders every opened conversation whatever its audience
+      // (DESIGN §2); everyone else what is open to them.
+      const visible = items.filter(
+        (conv) =>
+          isFacilitator(caller) ||
+          (visibleToParticipants(conv.state) &&
+            (isStaff(caller) || audienceIncludes(conv.audience, attributes))),
+      );
       const mine = await participationOf(
         s.db,
         visible.map((conv) => conv.id),
         caller.userId,
       );
-      const conversations = await Promise.all(visible.map((conv) => view(conv, caller, mine.get(conv.id))));
+      const conversations = await Promise.all(
+        visible.map((conv) =>
+          view(conv, caller, audienceIncludes(conv.audience, attributes), mine.get(conv.id)),
+        ),
+      );
       return c.json({ conversations }, 200);
     })
     .openapi(getRoute, async (c) => {
       const caller = c.get("caller");
-      const { conversation, participation } = await loadForParticipant(s, caller, c.req.valid("param").id);
-      return c.json(await view(conversation, caller, participation), 200);
+      const { conversation, participation, inAudience } = await loadForViewer(
+        s,
+        caller,
+        c.req.valid("param").id,
+      );
+      return c.json(await view(conversation, caller, await inAudience(), participation), 200);
     })
     .openapi(updateRoute, async (c) => {
       const caller = c.get("caller");
@@ -182,7 +197,14 @@ export function conversationRoutes(s: Services) {
         target: `conversation:${id}`,
         details: { fields: Object.keys(patch).join(",") },
       });
-      return c.json(await view({ ...updated, invited: current.invited }, caller), 200);
+      return c.json(
+        await view(
+          { ...updated, invited: current.invited },
+          caller,
+          await callerInAudience(caller, updated.audience),
+        ),
+        200,
+      );
     })
     .openapi(transitionRoute, async (c) => {
       const caller = c.get("caller");
@@ -196,6 +218,6 @@ export function conversationRoutes(s: Services) {
         target: `conversation:${id}`,
         details: { to },
       });
-      return c.json(await view(moved, caller), 200);
+      return c.json(await view(moved, caller, await callerInAudience(caller, moved.audience)), 200);
     });
 }

@@ -9,6 +9,7 @@ import { type Report, reportSchema } from "../report/schema.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import type { ThemeEdit } from "../repositories/reports.js";
 import type { Services } from "../services.js";
+import { isStaff, loadForViewer } from "./access.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";
 import { responsesFor } from "./responses.js";
 
@@ -127,11 +128,9 @@ function hiddenMessage(reason: string | undefined, k: number): string {
     : `This group is hidden to protect anonymity: it could be worked out from other groups to describe fewer than ${k} people.`;
 }
 
-const leads = (caller: Caller) => caller.roles.some((r) => (can.lead as readonly string[]).includes(r));
-
 /** Leaders see the newest version; everyone else only the approved one, once published. */
 export function visibleVersion(conversation: StoredConversation, caller: Caller): number {
-  if (leads(caller)) {
+  if (isStaff(caller)) {
     if (!conversation.reportVersion)
       throw new NotFoundError("No report has been computed for this conversation yet.");
     return conversation.reportVersion;
@@ -179,11 +178,11 @@ export function reportRoutes(s: Services) {
     };
     // Segments are for leadership; participants see the whole-conversation results.
     const { segments, heatmap, ...overall } = base;
-    const shared = leads(caller) ? base : overall;
+    const shared = isStaff(caller) ? base : overall;
     if (!segment) {
       return { ...shared, thoughts, ...(nextPage !== undefined && { nextCursor: String(nextPage) }) };
     }
-    if (!leads(caller)) throw new ForbiddenError("Segment views are for leadership.");
+    if (!isStaff(caller)) throw new ForbiddenError("Segment views are for leadership.");
     const decision = segments?.find((d) => d.key === segment);
     if (!decision)
       throw new ValidationError("No such segment.", [{ path: "segment", message: "unknown segment" }]);
@@ -228,7 +227,7 @@ export function reportRoutes(s: Services) {
     .openapi(reportRoute, async (c) => {
       const { id } = c.req.valid("param");
       const { segment, page } = c.req.valid("query");
-      const conversation = await s.conversations.get(id);
+      const { conversation } = await loadForViewer(s, c.get("caller"), id);
       return c.json(await load(conversation, c.get("caller"), segment, page), 200);
     })
     .openapi(editRoute, async (c) => {
@@ -259,7 +258,7 @@ export function reportRoutes(s: Services) {
     .openapi(exportRoute, async (c) => {
       const { id } = c.req.valid("param");
       const { format } = c.req.valid("query");
-      const conversation = await s.conversations.get(id);
+      const { conversation } = await loadForViewer(s, c.get("caller"), id);
       const caller = c.get("caller");
       const first = await load(conversation, caller);
       // Exports hold every thought: read every page of the version (a download, not a hot path).

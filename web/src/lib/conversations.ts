@@ -72,7 +72,7 @@ export function askOf(c: Pick<ConversationView, "state" | "me">): Ask {
     case "rating":
       return left > 0 ? { text: rateMore, done: false } : { text: "Thanks — you are done", done: true };
     case "closed":
-      return { text: "Closed — thank you for taking part", done: true };
+      return { text: c.me.joined ? "Closed — thank you for taking part" : "Closed", done: true };
     case "published":
       return { text: "The results are published", done: true };
     case "archived":
@@ -80,15 +80,6 @@ export function askOf(c: Pick<ConversationView, "state" | "me">): Ask {
     default:
       return { text: "Not open yet", done: false };
   }
-}
-
-/** Mirrors `audienceIncludes` in functions/domain/conversation.ts (that module pulls in zod). */
-export function audienceIncludes(audience: ConversationView["audience"], attributes: Record<string, string>) {
-  if (audience.kind === "everyone") return true;
-  return Object.entries(audience.segments).every(([name, values]) => {
-    const value = attributes[name];
-    return value !== undefined && values.includes(value);
-  });
 }
 
 export function describeAudience(audience: ConversationView["audience"]): string {

@@ -1,0 +1,137 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  apiClient,
+  axe,
+  describeViolations,
+  desktop,
+  type E2eServer,
+  launchBrowser,
+  newPage,
+  phone,
+  screenshot,
+  scrollsSideways,
+  signIn,
+  startServer,
+} from "../helpers/browser.js";
+
+/**
+ * Issue 12, the "follow it while it runs" half: each fixed defect and the new views walked in
+ * Chromium at 1280 and 360 px with axe at 0 violations, with a screenshot of each page at both
+ * widths (GROUNDSWELL_SCREENSHOTS or the system temp folder).
+ */
+
+let env: E2eServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
+}, 300_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await env?.stop();
+});
+
+const facilitator = "facilitator@example.com";
+const leader = "leader@example.com";
+const admin = "admin@example.com";
+const sales = [
+  "kofi.mensah@example.com",
+  "lina.haddad@example.com",
+  "marco.silva@example.com",
+  "nora.lind@example.com",
+  "omar.aziz@example.com",
+];
+
+async function open(email: string): Promise<Page> {
+  const { context, page } = await newPage(browser, env.url, desktop);
+  contexts.push(context);
+  await signIn(page, email);
+  return page;
+}
+
+/** axe and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
+async function check(page: Page, where: string) {
+  const name = where.replace(/\W+/g, "-");
+  const violations = await axe(page);
+  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize(phone);
+  await page.waitForTimeout(150);
+  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
+  const narrow = await axe(page);
+  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
+  await screenshot(page, `${name}-360`);
+  await page.setViewportSize(desktop);
+}
+
+describe("staff outside a segment audience (defect 1)", () => {
+  let id: string;
+  const title = "Sales kickoff 2027";
+
+  beforeAll(async () => {
+    const api = apiClient(env.url);
+    const created = await api.expectStatus(201, "POST", "/api/conversations", {
+      as: facilitator,
+      body: {
+        template: "custom",
+        title,
+        prompt: "What should the sales team change next year?",
+        audience: { kind: "segments", segments: { department: ["Sales"] } },
+        settings: { moderation: "pre" },
+      },
+      idempotent: true,
+    });
+    id = created.body.id;
+    await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "sharing" },
+    });
+    for (const [i, author] of sales.entries()) {
+      await api.expectStatus(201, "POST", `/api/conversations/${id}/thoughts`, {
+        as: author,
+        body: { text: `Idea ${i + 1}: make discount approval for key accounts take a day, not a week.` },
+        idempotent: true,
+      });
+    }
+  }, 120_000);
+
+  it("the facilitator manages and moderates it after a reload", async () => {
+    const page = await open(facilitator);
+    await page.goto(`/facilitate/${id}`);
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+    expect(await page.getByText("This conversation is for another group of people").count()).toBe(0);
+    await check(page, "staff facilitator manage");
+
+    await page.goto(`/facilitate/${id}/moderation`);
+    await page.getByRole("heading", { name: "Waiting for review", level: 2 }).waitFor();
+    await page.getByRole("article", { name: "Thought to review" }).first().waitFor();
+    expect(await page.getByRole("article", { name: "Thought to review" }).count()).toBe(5);
+    await check(page, "staff moderation queue");
+    await page.getByRole("button", { name: "Approve" }).first().click();
+    await expect
+      .poll(() => page.getByRole("article", { name: "Thought to review" }).count(), { timeout: 15_000 })
+      .toBe(4);
+  });
+
+  it("the admin opens it and is told they follow it, not take part", async () => {
+    const page = await open(admin);
+    await page.goto(`/c/${id}`);
+    await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+    await page.getByText("You are not in this conversation's audience").waitFor();
+    expect(await page.getByRole("textbox", { name: "Your thought" }).count()).toBe(0);
+    await check(page, "staff admin conversation");
+  });
+
+  it("stays on the leader's home, under conversations for other groups", async () => {
+    const page = await open(leader);
+    const list = page.getByRole("region", { name: "For other groups" });
+    await list.getByRole("link", { name: title }).waitFor();
+    await check(page, "staff leader home");
+  });
+});

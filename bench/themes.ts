@@ -7,7 +7,7 @@
  *   npm run bench:themes [-- --limit N] [--data FILE]
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createRng, sampleIndices } from "../functions/lib/random.js";
@@ -15,7 +15,12 @@ import { computeThemes } from "../functions/themes/engine.js";
 import { adjustedRandIndex, normalizedMutualInformation } from "../functions/themes/metrics.js";
 import { syntheticThoughts } from "../functions/themes/synthetic-corpus.js";
 
-const DEFAULT_DATA = fileURLToPath(new URL("../../shared/benchmarks/stackoverflow.tsv", import.meta.url));
+// shared/ sits beside the repository (a clone) or beside the worktrees' folder (/work/wt/NAME).
+const DEFAULT_DATA =
+  ["../../shared/benchmarks/stackoverflow.tsv", "../../../shared/benchmarks/stackoverflow.tsv"]
+    .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+    .find((path) => existsSync(path)) ??
+  fileURLToPath(new URL("../../shared/benchmarks/stackoverflow.tsv", import.meta.url));
 const REFERENCE = { nmi: 0.718, ari: 0.358, k: 20 };
 const AUTO_K_RANGE = [8, 40] as const;
 

@@ -5,14 +5,14 @@ import { createRemoteJWKSet } from "jose";
 import { z } from "zod";
 import { CognitoDirectory } from "../auth/cognito-directory.js";
 import { ensureFirstAdmin } from "../auth/first-admin.js";
-import { parseConfig } from "../config.js";
+import { type Config, parseConfig } from "../config.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { SqsMailQueue } from "../notify/mail-queue.js";
 import { createServices, type Services } from "../services.js";
-import { selectThemeEngine } from "../themes/select.js";
 import { SqsQueue } from "../workers/sqs-queue.js";
+import type { ThemeEngine } from "../workers/theme-run.js";
 
 /** What a Lambda does besides using the table; each need makes its settings required. */
 export interface Needs {
@@ -22,7 +22,19 @@ export interface Needs {
   readonly mail?: boolean;
   /** Wraps each AWS SDK client, e.g. the theme worker's X-Ray tracing (Tracer.captureAWSv3Client). */
   readonly instrument?: <T>(client: T) => T;
+  /**
+   * Runs theme jobs: only the worker passes its engine. The engine (its NLP model, the OpenAI
+   * client) is imported by the worker's entry alone, so it stays out of the API's bundle.
+   */
+  readonly themeEngine?: (config: Config) => ThemeEngine;
 }
+
+/** The API and the scheduler enqueue theme runs; running one there is a wiring mistake, said plainly. */
+const enqueueOnly: ThemeEngine = {
+  computeThemes: () => {
+    throw new Error("Theme runs execute in the theme-job worker; this function only enqueues them.");
+  },
+};
 
 /** Settings that are optional on the embedded default but must be set in AWS. */
 const awsSchema = (needs: Needs) =>
@@ -82,7 +94,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     },
     authorKeySecret: secret.SecretString,
     logger,
-    themeEngine: selectThemeEngine(config),
+    themeEngine: needs.themeEngine?.(config) ?? enqueueOnly,
     contentScreen: selectContentScreen(config, logger),
     ...(aws.THEME_JOB_QUEUE_URL && {
       queue: new SqsQueue(sqs(), aws.THEME_JOB_QUEUE_URL),

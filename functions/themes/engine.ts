@@ -1,7 +1,7 @@
 import { createRng, type Rng } from "../lib/random.js";
 import { autoKDimensions, chooseK } from "./auto-k.js";
 import { clusterPoints } from "./cluster.js";
-import { classBasedKeyPhrases, titleFromKeyPhrases } from "./key-phrases.js";
+import { classBasedKeyPhrases } from "./key-phrases.js";
 import { refineWithNaiveBayes } from "./naive-bayes.js";
 import { centralities, extractiveSummary, type Member, pickRepresentatives } from "./representatives.js";
 import type { Theme, ThemeInputItem, ThemeReport } from "./schema.js";
@@ -10,7 +10,8 @@ import { truncatedSvd } from "./svd.js";
 import { buildFeatures, type Features } from "./tfidf.js";
 import { stableThemeIds } from "./theme-id.js";
 import { compareIds, sortedById } from "./thought-ids.js";
-import { tokenize } from "./tokenize.js";
+import { labelThemes } from "./titles.js";
+import { tokenizeAll } from "./tokenize.js";
 
 export interface ComputeThemesOptions {
   /** Number of themes; chosen automatically when absent. */
@@ -45,7 +46,7 @@ function countDistinctRows(x: SparseMatrix): number {
 }
 
 function extractFeatures(texts: readonly string[]): Features {
-  const tokens = texts.map(tokenize);
+  const tokens = tokenizeAll(texts);
   const n = tokens.length;
   // No upper document-frequency cut: IDF already mutes words everyone uses, and a cut would strip the
   // words of a thought many people wrote alike, leaving the most common thought in no theme at all.
@@ -124,7 +125,7 @@ function clusterRows(
 /**
  * The offline theme engine: TF-IDF over words and bigrams → randomized SVD (LSA) → k-means (automatic k by
  * the silhouette gap, see auto-k.ts) → naive Bayes refinement on the full counts → class-based TF-IDF key
- * phrases and titles → extractive summaries. Pure and deterministic: input order does not matter (items are
+ * terms (for stable ids) → titles and labels from noun phrases (titles.ts) → extractive summaries. Pure and deterministic: input order does not matter (items are
  * processed in id order) and every random choice comes from the seeded generator.
  */
 export function computeThemes(
@@ -195,26 +196,29 @@ function buildThemes(
   embedding: DenseMatrix,
 ): Theme[] {
   const phrases = classBasedKeyPhrases(features, labels, k, KEY_PHRASES);
-  const drafts = Array.from({ length: k }, (_, c) => {
+  const clusters = Array.from({ length: k }, (_, c) => {
     const memberRows = [...labels.keys()].filter((row) => labels[row] === c);
     const centrality = centralities(embedding, memberRows);
     const members: Member[] = memberRows.map((row, i) => {
       const item = ordered[rows[row]!]!;
       return { index: row, id: item.id, text: item.text, score: item.score, centrality: centrality[i]! };
     });
+    const central = [...members].sort((a, b) => b.centrality - a.centrality || compareIds(a.id, b.id));
+    return { members, central };
+  });
+  const named = labelThemes(
+    clusters.map(({ central }, c) => ({ texts: central.map((m) => m.text), keyPhrases: phrases[c]! })),
+  );
+  const drafts = clusters.map(({ members }, c) => {
     const representatives = pickRepresentatives(members, REPRESENTATIVES);
-    const keyPhrases = phrases[c]!;
+    const { title, labels: themeLabels } = named[c]!;
     return {
-      keyTerms: keyPhrases.map((p) => p.term),
+      keyTerms: phrases[c]!.map((p) => p.term),
       theme: {
         id: "",
-        title: titleFromKeyPhrases(keyPhrases),
-        summary: extractiveSummary(
-          members.length,
-          keyPhrases.map((p) => p.surface),
-          representatives,
-        ),
-        keyPhrases: keyPhrases.map((p) => p.surface),
+        title,
+        summary: extractiveSummary(members.length, themeLabels, representatives),
+        keyPhrases: themeLabels,
         thoughtIds: members.map((m) => m.id).sort(compareIds),
         representativeIds: representatives.map((m) => m.id),
         size: members.length,

@@ -81,22 +81,3 @@ function dropRedundant(sorted: KeyPhrase[], limit: number): KeyPhrase[] {
   }
   return chosen;
 }
-
-/** "Visual Studio, debugger" style title: key phrases until there are at least two words, at most five. */
-export function titleFromKeyPhrases(phrases: readonly KeyPhrase[]): string {
-  const parts: string[] = [];
-  let words = 0;
-  for (const phrase of phrases.slice(0, 3)) {
-    const count = phrase.surface.split(" ").length;
-    if (words > 0 && words + count > 5) break;
-    parts.push(phrase.surface);
-    words += count;
-    if (words >= 2 && parts.length >= 2) break;
-    if (words >= 3) break;
-  }
-  if (words === 0) return "Miscellaneous thoughts";
-  // A lone word is too terse to scan in a list of themes; keep the 2–5 word shape.
-  if (words === 1) return `Thoughts on ${parts[0]}`;
-  const title = parts.join(", ");
-  return title.charAt(0).toUpperCase() + title.slice(1);
-}

@@ -16,11 +16,11 @@ export const themeSchema = z.object({
    * the later one (by size, then smallest member id) gets "-2", "-3"….
    */
   id: z.string(),
-  /** Two to five words, built from the key phrases. */
+  /** A noun phrase from the theme's thoughts, or two joined by "and" ("Store pay and career paths"). */
   title: z.string(),
   /** Extractive: quotes from the representative thoughts. */
   summary: z.string(),
-  /** Most distinctive words and bigrams (class-based TF-IDF), as people wrote them. */
+  /** Most distinctive noun phrases (class-based TF-IDF over the theme's phrases), as people wrote them. */
   keyPhrases: z.array(z.string()),
   /** Member thought ids, sorted. */
   thoughtIds: z.array(z.string()),

@@ -2,6 +2,7 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import { z } from "zod";
 import { servicesFromEnvironment } from "../aws/environment.js";
 import type { Services } from "../services.js";
+import { selectThemeEngine } from "../themes/select.js";
 import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
 import { runThemeJob } from "./theme-run.js";
 
@@ -62,7 +63,10 @@ export function createWorkerHandler(services: Services | (() => Promise<Services
  */
 const tracer = new Tracer();
 
-/** The worker Lambda's entry. It enqueues nothing and sends no mail. */
+/** The worker Lambda's entry. It enqueues nothing and sends no mail; it alone loads a theme engine. */
 export const handler = createWorkerHandler(() =>
-  servicesFromEnvironment({ instrument: (client) => tracer.captureAWSv3Client(client) }),
+  servicesFromEnvironment({
+    instrument: (client) => tracer.captureAWSv3Client(client),
+    themeEngine: selectThemeEngine,
+  }),
 );

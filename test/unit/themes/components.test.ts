@@ -2,7 +2,7 @@ import { Matrix, SingularValueDecomposition } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../../functions/lib/random.js";
 import { candidateKs } from "../../../functions/themes/auto-k.js";
-import { type KeyPhrase, titleFromKeyPhrases } from "../../../functions/themes/key-phrases.js";
+import type { KeyPhrase } from "../../../functions/themes/key-phrases.js";
 import { kmeans } from "../../../functions/themes/kmeans.js";
 import { normalizedMutualInformation } from "../../../functions/themes/metrics.js";
 import { excerpt, type Member, pickRepresentatives } from "../../../functions/themes/representatives.js";
@@ -11,7 +11,8 @@ import { truncatedSvd } from "../../../functions/themes/svd.js";
 import { buildFeatures } from "../../../functions/themes/tfidf.js";
 import { stableThemeIds } from "../../../functions/themes/theme-id.js";
 import { compareIds } from "../../../functions/themes/thought-ids.js";
-import { tokenize } from "../../../functions/themes/tokenize.js";
+import { labelThemes } from "../../../functions/themes/titles.js";
+import { tokenize, tokenizeAll } from "../../../functions/themes/tokenize.js";
 
 describe("tokenize", () => {
   it("drops stop words, one-letter words and numbers, stems English, keeps the written form", () => {
@@ -36,6 +37,51 @@ describe("tokenize", () => {
       ["PL", false, " "],
       ["SQL", true, "/"],
       ["mail", false, " "],
+    ]);
+  });
+
+  it("keeps a name as one token when a word of it is a common word elsewhere", () => {
+    const [wallets, pay, windows, studio] = tokenizeAll([
+      "We lose shoppers without Apple Pay and Google Pay at checkout.",
+      "Store pay is low, and pay rises were tiny.",
+      "It crashes on Windows Vista but not on Windows XP or plain Windows.",
+      "How do I debug in Visual Studio? In visual studio the debugger hangs.",
+    ]);
+    expect(wallets!.map((t) => t.stem)).toEqual([
+      "lose",
+      "shopper",
+      "appl",
+      "appl_pai",
+      "googl",
+      "googl_pai",
+      "checkout",
+    ]);
+    expect(wallets!.find((t) => t.stem === "appl_pai")?.surface).toBe("Apple Pay");
+    expect(pay!.map((t) => t.stem)).toEqual(["store", "pai", "low", "pai", "rise", "tini"]);
+    // Names on their own too, or typed in lower case as well: just the words.
+    expect(windows!.map((t) => t.stem)).toEqual([
+      "crash",
+      "window",
+      "vista",
+      "window",
+      "xp",
+      "plain",
+      "window",
+    ]);
+    expect(studio!.map((t) => t.stem)).toEqual([
+      "debug",
+      "visual",
+      "studio",
+      "visual",
+      "studio",
+      "debugg",
+      "hang",
+    ]);
+    // Title Case is a style, not names.
+    expect(tokenizeAll(["How To Debug In Apple Pay", "pay"])[0]!.map((t) => t.stem)).toEqual([
+      "debug",
+      "appl",
+      "pai",
     ]);
   });
 
@@ -151,14 +197,41 @@ describe("small helpers", () => {
     expect(c).not.toBe(a);
   });
 
-  it("titles have two to five words", () => {
+  it("titles are noun phrases from the theme's thoughts, never a comma list of keywords", () => {
     const phrase = (surface: string): KeyPhrase => ({ term: surface, surface, score: 1 });
-    expect(titleFromKeyPhrases([phrase("remote work"), phrase("office days"), phrase("commute")])).toBe(
-      "Remote work, office days",
-    );
-    expect(titleFromKeyPhrases([phrase("pricing"), phrase("discounts")])).toBe("Pricing, discounts");
-    expect(titleFromKeyPhrases([phrase("SQL")])).toBe("Thoughts on SQL");
-    expect(titleFromKeyPhrases([])).toBe("Miscellaneous thoughts");
+    const [pay, shipping] = labelThemes([
+      {
+        texts: [
+          "Store pay has not kept up with rents. People leave for warehouse jobs.",
+          "Raise store pay before anything else, we lose our best staff.",
+          "Store pay is the reason my team is looking elsewhere.",
+        ],
+        keyPhrases: [phrase("pay"), phrase("store")],
+      },
+      {
+        texts: [
+          "Right-size the shipping boxes. We ship socks in a box that could hold boots.",
+          "Shipping boxes are far too big for small orders.",
+          "Our shipping boxes waste cardboard and money.",
+        ],
+        keyPhrases: [phrase("box"), phrase("ship")],
+      },
+    ]);
+    expect(pay!.title).toBe("Store pay");
+    expect(shipping!.title).toBe("Shipping boxes");
+    expect(pay!.labels).toContain("store pay");
+  });
+
+  it("falls back to the key phrases as a phrase where no noun phrase recurs", () => {
+    const phrase = (surface: string): KeyPhrase => ({ term: surface, surface, score: 1 });
+    const [a, b, c] = labelThemes([
+      { texts: ["远程办公", "远程办公很好"], keyPhrases: [phrase("远程"), phrase("办公")] },
+      { texts: [], keyPhrases: [phrase("SQL")] },
+      { texts: [], keyPhrases: [] },
+    ]);
+    expect(a!.title).toBe("远程 and 办公");
+    expect(b!.title).toBe("Thoughts on SQL");
+    expect(c!.title).toBe("Miscellaneous thoughts");
   });
 
   it("representatives: best rated among the central half, else most central", () => {

@@ -4,7 +4,7 @@ import { textThreshold } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
-import { toCsv, toMarkdown } from "../report/export.js";
+import { toCsv, toMarkdown, toSlides } from "../report/export.js";
 import { type Report, reportSchema } from "../report/schema.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import type { ThemeEdit } from "../repositories/reports.js";
@@ -103,10 +103,11 @@ const approveRoute = protectedRoute(can.lead, {
 const exportRoute = protectedRoute(can.participate, {
   method: "get",
   path: "/conversations/{id}/export",
-  summary: "Download the whole report as CSV (ranked thoughts), JSON or Markdown",
+  summary:
+    "Download the whole report as CSV (ranked thoughts), JSON, Markdown, or a slide deck (HTML, one theme per slide)",
   request: {
     params: z.object({ id: idParam }),
-    query: z.object({ format: z.enum(["csv", "json", "md"]).default("json") }),
+    query: z.object({ format: z.enum(["csv", "json", "md", "slides"]).default("json") }),
   },
   responses: {
     200: {
@@ -115,6 +116,7 @@ const exportRoute = protectedRoute(can.participate, {
         "text/csv": { schema: z.string() },
         "application/json": { schema: reportSchema },
         "text/markdown": { schema: z.string() },
+        "text/html": { schema: z.string() },
       },
     },
     ...problems(404),
@@ -273,12 +275,17 @@ export function reportRoutes(s: Services) {
       const files = {
         csv: { body: toCsv(report), type: "text/csv; charset=utf-8" },
         json: { body: JSON.stringify(report, null, 2), type: "application/json; charset=utf-8" },
-        md: { body: toMarkdown(report), type: "text/markdown; charset=utf-8" },
+        md: { body: toMarkdown(report), type: "text/markdown; charset=utf-8", extension: "md" },
+        slides: { body: toSlides(report), type: "text/html; charset=utf-8", extension: "slides.html" },
       } as const;
       const file = files[format];
       return c.body(file.body, 200, {
         "content-type": file.type,
-        "content-disposition": `attachment; filename="${name}.${format}"`,
+        "content-disposition": `attachment; filename="${name}.${"extension" in file ? file.extension : format}"`,
+        // A downloaded deck is content, never a page of this site: no script runs in it.
+        ...(format === "slides" && {
+          "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+        }),
       });
     })
     .openapi(approveRoute, async (c) => {

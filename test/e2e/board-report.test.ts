@@ -1,0 +1,273 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ratedFigures } from "../../functions/domain/executive-summary.js";
+import {
+  apiClient,
+  axe,
+  describeViolations,
+  desktop,
+  type E2eServer,
+  launchBrowser,
+  newPage,
+  phone,
+  screenshot,
+  screenshotDir,
+  scrollsSideways,
+  signIn,
+  startServer,
+} from "../helpers/browser.js";
+import { facilitator, leader, type Seeded, seedClosedConversation } from "./seed.js";
+
+/**
+ * Issue 12, the report a leader forwards to the board: the executive summary on screen and as
+ * the first printed page, prints that fit A4 and Letter (defect 3), every report page at 360 px
+ * (defect 2), segment figures people read right (defect 4), the board exports, the approve
+ * dialog's unanswered themes, and the Write/Preview tabs' aria-controls (defect 8).
+ */
+
+let env: E2eServer;
+let browser: Browser;
+let seeded: Seeded;
+
+beforeAll(async () => {
+  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
+  seeded = await seedClosedConversation(env.url, {
+    title: "Board report",
+    thoughtsPerTopic: 4,
+    ratingsPerPerson: 5,
+    parallel: 10,
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.stop();
+});
+
+async function expectAxeClean(page: Page, where: string) {
+  const violations = await axe(page);
+  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
+}
+
+async function openReport(page: Page, query = "") {
+  await page.goto(`/c/${seeded.id}/report${query}`);
+  // Closing started a theme run: the page shows its progress, then the report.
+  await page.getByRole("heading", { name: "Themes", exact: true, level: 2 }).waitFor({ timeout: 60_000 });
+  await page.locator('.sections[aria-busy="false"]').waitFor();
+}
+
+/** Paper minus the 12 mm side margins of app.css's @page, in CSS pixels (96 per inch). */
+const printable = { A4: ((210 - 24) / 25.4) * 96, Letter: 8.5 * 96 - (24 / 25.4) * 96 } as const;
+
+const hasPoppler = () => {
+  try {
+    execFileSync("pdftotext", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("the board report", () => {
+  it("opens with an executive summary and names the ranking score as a score", async () => {
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, leader);
+      await openReport(page);
+      const summary = page.locator("#summary");
+      await summary.getByRole("heading", { name: "Executive summary" }).waitFor();
+      expect(await summary.innerText()).toMatch(/took part: \d+ of \d+ invited/);
+      expect(await summary.innerText()).toMatch(/75%–80% that survey tools treat as healthy/);
+      expect(await summary.locator("ol.themes > li").count()).toBeGreaterThanOrEqual(2);
+      expect(await summary.getByText("What leadership has committed to").count()).toBe(1);
+      // Defect 4: no "mean" that is really a shrunk score.
+      expect(await page.getByText("Mean score").count()).toBe(0);
+      expect(await page.locator("[data-theme-id] dt", { hasText: "Ranking score" }).count()).toBeGreaterThan(
+        0,
+      );
+      expect(await page.locator("[data-theme-id] dt", { hasText: "Average rating" }).count()).toBeGreaterThan(
+        0,
+      );
+      await screenshot(page, "board-report-1280");
+      await expectAxeClean(page, "the report with its executive summary");
+
+      // The approve dialog names the themes nobody has answered.
+      const report = await apiClient(env.url).expectStatus(
+        200,
+        "GET",
+        `/api/conversations/${seeded.id}/report`,
+        {
+          as: leader,
+        },
+      );
+      await page.getByRole("button", { name: "Approve for publishing" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByText(/themes? (has|have) no response from leadership/).waitFor();
+      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.body.themes.length);
+      await screenshot(page, "board-approve-dialog-1280");
+      await expectAxeClean(page, "the approve dialog");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+
+      // Slides: one page per theme, beside Markdown that opens with the summary.
+      const [slides] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Slides", exact: true }).click(),
+      ]);
+      expect(slides.suggestedFilename()).toMatch(/\.slides\.html$/);
+      const deck = readFileSync(await slides.path(), "utf8");
+      expect(deck.match(/<section class="slide/g)?.length).toBe(report.body.themes.length + 4);
+      const [markdown] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Markdown", exact: true }).click(),
+      ]);
+      expect(readFileSync(await markdown.path(), "utf8")).toContain("## Executive summary");
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("shows a segment's own average with its n (defect 4)", async () => {
+    const api = apiClient(env.url);
+    const whole = await api.expectStatus(200, "GET", `/api/conversations/${seeded.id}/report`, {
+      as: leader,
+    });
+    const segment = (whole.body.segments as { key: string; released: boolean }[]).find(
+      (s) => s.released && s.key.startsWith("department:"),
+    );
+    expect(segment, "the seed releases a department").toBeDefined();
+    const view = await api.expectStatus(
+      200,
+      "GET",
+      `/api/conversations/${seeded.id}/report?segment=${encodeURIComponent(segment!.key)}`,
+      { as: leader },
+    );
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, leader);
+      await openReport(page, `?segment=${encodeURIComponent(segment!.key)}`);
+      for (const theme of view.body.themes as { id: string; stats: { histogram: number[] } }[]) {
+        const own = ratedFigures(theme.stats.histogram);
+        if (own.average === null) continue;
+        const card = page.locator(`[data-theme-id="${theme.id}"]`);
+        const average = await card
+          .locator("dt", { hasText: "Average rating" })
+          .locator("xpath=..")
+          .innerText();
+        expect(average).toContain(own.average.toFixed(1));
+        const ratings = await card
+          .locator("dt", { hasText: /^Ratings$/ })
+          .locator("xpath=..")
+          .innerText();
+        expect(ratings).toContain(String(own.ratings));
+      }
+      await expectAxeClean(page, "a segment view");
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("fits every report page into 360 px (defect 2)", async () => {
+    const { context, page } = await newPage(browser, env.url, phone);
+    try {
+      await signIn(page, leader);
+      const whole = await apiClient(env.url).expectStatus(
+        200,
+        "GET",
+        `/api/conversations/${seeded.id}/report`,
+        {
+          as: leader,
+        },
+      );
+      const released = (whole.body.segments as { key: string; released: boolean }[]).find((s) => s.released);
+      const pages = [
+        ["report", `/c/${seeded.id}/report`],
+        ["report-segment", `/c/${seeded.id}/report?segment=${encodeURIComponent(released!.key)}`],
+        ["report-thoughts", `/c/${seeded.id}/report/thoughts`],
+        ["responses", `/c/${seeded.id}/responses`],
+      ] as const;
+      for (const [name, path] of pages) {
+        await page.goto(path);
+        await page.locator("h1").first().waitFor();
+        await page.waitForLoadState("networkidle");
+        expect(await scrollsSideways(page), `${name} scrolls sideways at 360 px`).toBe(false);
+        await screenshot(page, `board-${name}-360`);
+        await expectAxeClean(page, `${name} at 360 px`);
+      }
+      // Wide figures scroll in their own box, and say so.
+      await page.goto(`/c/${seeded.id}/report`);
+      await page.getByRole("heading", { name: "Themes by group" }).waitFor();
+      expect(await page.getByText("Wide tables scroll sideways.").first().isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("prints on A4 and Letter with nothing clipped, the summary first (defect 3)", async () => {
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, leader);
+      await openReport(page);
+      await page.emulateMedia({ media: "print" });
+      for (const format of ["A4", "Letter"] as const) {
+        await page.setViewportSize({ width: Math.floor(printable[format]), height: 1000 });
+        const overflowing = await page.evaluate((width) => {
+          return [...document.querySelectorAll("body *")]
+            .filter((e) => {
+              const box = e.getBoundingClientRect();
+              return box.width > 0 && box.height > 0 && box.right > width + 0.5;
+            })
+            .slice(0, 5)
+            .map(
+              (e) =>
+                `${e.tagName.toLowerCase()}.${String(e.className).split(" ")[0]} ends at ${Math.round(e.getBoundingClientRect().right)}`,
+            );
+        }, Math.floor(printable[format]));
+        expect(overflowing, `wider than ${format} paper`).toEqual([]);
+        const pdf = join(screenshotDir, `board-report-${format}.pdf`);
+        await page.pdf({ path: pdf, format, printBackground: true });
+        expect(existsSync(pdf)).toBe(true);
+        if (!hasPoppler()) {
+          if (process.env.CI) throw new Error("pdftotext is missing: .ci/run installs poppler-utils");
+          continue;
+        }
+        const first = execFileSync("pdftotext", ["-f", "1", "-l", "1", "-layout", pdf, "-"], {
+          encoding: "utf8",
+        });
+        expect(first).toContain("Executive summary");
+        expect(first).toMatch(/themes? that matter most/);
+        expect(first).toContain("What leadership has committed to");
+        // Pages as pictures, to look at (GROUNDSWELL_SCREENSHOTS keeps them).
+        execFileSync("pdftoppm", ["-r", "60", "-png", "-f", "1", "-l", "3", pdf, pdf.replace(/\.pdf$/, "")]);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("points the Write/Preview tabs at an element on the page (defect 8)", async () => {
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, facilitator);
+      await page.goto("/facilitate/new");
+      await page.getByRole("button", { name: "Preview" }).click();
+      const missing = await page.evaluate(() =>
+        [...document.querySelectorAll("[aria-controls]")].flatMap((e) =>
+          (e.getAttribute("aria-controls") ?? "")
+            .split(/\s+/)
+            .filter((id) => id && !document.getElementById(id))
+            .map((id) => `${e.textContent?.trim()} → #${id}`),
+        ),
+      );
+      expect(missing).toEqual([]);
+      await expectAxeClean(page, "the new conversation form in preview");
+      await page.getByRole("button", { name: "Write" }).click();
+      await page.getByLabel("Context").fill("Why we ask");
+      expect(await page.getByLabel("Context").inputValue()).toBe("Why we ask");
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

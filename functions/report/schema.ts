@@ -47,8 +47,12 @@ export type ThemeResponse = z.infer<typeof themeResponseSchema>;
 export const heatmapCellSchema = z.object({
   themeId: z.string(),
   segment: z.string(),
-  /** Null when suppressed: fewer than k raters, or a complement under k (DESIGN §3.4). */
+  /** The ranking score (shrunk toward the group's mean). Null when suppressed: fewer than k raters, or a complement under k (DESIGN §3.4). */
   score: z.number().nullable(),
+  /** The group's own average of the stars it gave the theme's thoughts (absent on reports before it). */
+  average: z.number().nullable().optional(),
+  /** Ratings behind `average`. */
+  ratings: z.int().nullable().optional(),
   raters: z.int().nullable(),
   suppressed: z.boolean(),
 });

@@ -1,4 +1,6 @@
+import { ratedFigures } from "../domain/executive-summary.js";
 import {
+  addHistograms,
   conversationPrior,
   groupStats,
   type Histogram,
@@ -170,7 +172,15 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     const slice = sliceNumber.get(key);
     if (slice === undefined) {
       for (const theme of input.themes) {
-        heatmap.push({ themeId: theme.id, segment: key, score: null, raters: null, suppressed: true });
+        heatmap.push({
+          themeId: theme.id,
+          segment: key,
+          score: null,
+          average: null,
+          ratings: null,
+          raters: null,
+          suppressed: true,
+        });
       }
       continue;
     }
@@ -189,10 +199,15 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     for (const theme of input.themes) {
       const shown = themeCellReleased.get(theme.id)?.has(key) ?? false;
       const cellRaters = sliceThemeRaters.get(key)?.get(theme.id)?.size ?? 0;
+      // What the group itself said: the plain average of its stars on the theme (issue 12,
+      // defect 4), beside the ranking score, which pulls small groups toward their own mean.
+      const own = ratedFigures(addHistograms(theme.thoughtIds.map(histogramOf)));
       heatmap.push({
         themeId: theme.id,
         segment: key,
         score: shown ? groupStats(theme.thoughtIds.map(histogramOf), slicePrior).meanScore : null,
+        average: shown ? own.average : null,
+        ratings: shown ? own.ratings : null,
         raters: shown ? cellRaters : null,
         suppressed: !shown,
       });

@@ -214,7 +214,7 @@ describe("the board report", () => {
       for (const format of ["A4", "Letter"] as const) {
         await page.setViewportSize({ width: Math.floor(printable[format]), height: 1000 });
         const overflowing = await page.evaluate((width) => {
-          return [...document.querySelectorAll("body *")]
+          return Array.from(document.querySelectorAll("body *"))
             .filter((e) => {
               const box = e.getBoundingClientRect();
               return box.width > 0 && box.height > 0 && box.right > width + 0.5;
@@ -254,11 +254,11 @@ describe("the board report", () => {
       await page.goto("/facilitate/new");
       await page.getByRole("button", { name: "Preview" }).click();
       const missing = await page.evaluate(() =>
-        [...document.querySelectorAll("[aria-controls]")].flatMap((e) =>
+        Array.from(document.querySelectorAll("[aria-controls]")).flatMap((e) =>
           (e.getAttribute("aria-controls") ?? "")
             .split(/\s+/)
-            .filter((id) => id && !document.getElementById(id))
-            .map((id) => `${e.textContent?.trim()} → #${id}`),
+            .filter((id: string) => id && !document.getElementById(id))
+            .map((id: string) => `${e.textContent?.trim()} → #${id}`),
         ),
       );
       expect(missing).toEqual([]);

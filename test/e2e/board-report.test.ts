@@ -155,10 +155,11 @@ describe("the board report", () => {
       await openReport(page);
       for (const cell of cells.slice(0, 12)) {
         expect(cell.average, "cells carry the group's own average").toEqual(expect.any(Number));
+        // One table per attribute: the row of this theme in the table that has this group's column.
         const row = page.locator("#groups tr", {
           has: page.locator("th", { hasText: titleOf.get(cell.themeId)! }),
         });
-        const text = await row.first().locator(`td[data-segment="${cell.segment}"]`).innerText();
+        const text = await row.locator(`td[data-segment="${cell.segment}"]`).first().innerText();
         expect(text).toContain(cell.average!.toFixed(1));
       }
       expect(await page.getByText("the average rating the group gave").count()).toBe(1);

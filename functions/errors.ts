@@ -86,3 +86,12 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly title = "Service temporarily unavailable";
 }
+
+/**
+ * The embedded default is at its admission limit (functions/lib/admission.ts): the request was
+ * refused before anything ran, so any request, whatever its method, may be sent again.
+ */
+export class ServerBusyError extends DomainError {
+  readonly status = 503;
+  readonly title = "Server busy";
+}

@@ -2,6 +2,7 @@ import { type IdentityDirectory, justInTimeAdmission } from "./auth/identity-dir
 import type { LocalIssuer } from "./auth/local-issuer.js";
 import { PersonMatcher } from "./auth/match.js";
 import type { VerifierOptions } from "./auth/verify.js";
+import type { AdmissionGate } from "./lib/admission.js";
 import type { Logger } from "./lib/logger.js";
 import type { ContentScreen } from "./moderation/openai-moderation.js";
 import { InlineMailQueue, type MailQueue } from "./notify/mail-queue.js";
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** The identity provider's accounts, kept in step by the directory import (Cognito in AWS). */
   readonly identityDirectory?: IdentityDirectory;
   readonly logger: Logger;
+  /** Bounds requests in flight and queued (embedded default); in AWS, API Gateway and Lambda do. */
+  readonly admission?: AdmissionGate;
   readonly random?: () => number;
   /** Groups thoughts into themes: the offline engine, or OpenAI when a key is configured. */
   readonly themeEngine: ThemeEngine;

@@ -13,6 +13,8 @@ const env = z
     PUBLIC_URL: z.url().optional(),
     /** Added to the directory as an admin when nobody there has this email. */
     ADMIN_EMAIL: z.email().optional(),
+    ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).optional(),
+    ADMISSION_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
   })
   .safeParse(process.env);
 
@@ -34,6 +36,10 @@ const server = await startLocalServer({
   schedulerIntervalSeconds: env.data.SCHEDULER_INTERVAL_SECONDS,
   publicUrl: env.data.PUBLIC_URL,
   adminEmail: env.data.ADMIN_EMAIL,
+  admission: {
+    ...(env.data.ADMISSION_MAX_IN_FLIGHT && { maxInFlight: env.data.ADMISSION_MAX_IN_FLIGHT }),
+    ...(env.data.ADMISSION_MAX_QUEUED !== undefined && { maxQueued: env.data.ADMISSION_MAX_QUEUED }),
+  },
 });
 
 console.log(`

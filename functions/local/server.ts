@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from "../auth/first-admin.js";
 import { createLocalIssuer } from "../auth/local-issuer.js";
 import { createDocumentClient } from "../db/client.js";
 import { ensureTable } from "../db/create-table.js";
+import { AdmissionGate, type AdmissionLimits } from "../lib/admission.js";
 import { jsonLogger, type Logger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { FileMailer } from "../notify/mailer.js";
@@ -42,6 +43,8 @@ export interface LocalOptions {
   readonly adminEmail?: string;
   /** ID token lifetime of the local OpenID provider (an hour, like Cognito); tests shorten it. */
   readonly idTokenTtlSeconds?: number;
+  /** Requests in flight and queued before the API answers 503 (functions/lib/admission.ts). */
+  readonly admission?: Partial<AdmissionLimits>;
 }
 
 export interface LocalServer {
@@ -95,6 +98,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       authorKeySecret: secrets.authorKeySecret,
       localIssuer: issuer,
       logger,
+      admission: new AdmissionGate(options.admission),
       themeEngine: selectThemeEngine(process.env),
       contentScreen: selectContentScreen(process.env, logger),
       mailer: new FileMailer(join(dataDir, "mail")),

@@ -56,14 +56,17 @@ function dynamoLocalJarFolder(): string {
 
 /**
  * Compiles the loopback launcher (LoopbackDynamoDBLocal.java) once per source and DynamoDB Local
- * release into node_modules/.cache, so later starts pay nothing for it. It runs the compiler module
+ * release into node_modules/.cache (or GROUNDSWELL_CACHE_DIR), so later starts pay nothing for it. It runs the compiler module
  * through `java` itself, which works where the JRE carries jdk.compiler (OpenJDK builds from
  * Debian, Ubuntu, Fedora and Homebrew, and every JDK) even without a `javac` on the PATH.
  */
 function compiledLauncher(jarFolder: string): string {
   const source = readFileSync(launcherSource);
   const version = createHash("sha256").update(source).update(jarFolder).digest("hex").slice(0, 16);
-  const cacheRoot = join(dirname(dirname(dirname(jarFolder))), ".cache", "groundswell", "dynamodb-local");
+  const cacheRoot = join(
+    process.env.GROUNDSWELL_CACHE_DIR ?? join(dirname(dirname(dirname(jarFolder))), ".cache", "groundswell"),
+    "dynamodb-local",
+  );
   const target = join(cacheRoot, version);
   if (existsSync(join(target, `${launcherClass}.class`))) return target;
   mkdirSync(cacheRoot, { recursive: true });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { hasJava, javaInstallHelp } from "./dynamo-local.js";
 import { startLocalServer } from "./server.js";
+import { ensureWebBuild } from "./web-build.js";
 
 /** `npm start`: the whole product on one machine, configured by a few environment variables. */
 const env = z
@@ -29,6 +30,14 @@ if (!hasJava()) {
   process.exit(1);
 }
 
+// The web build (skipped when its sources are unchanged) runs while DynamoDB Local starts.
+const startedAt = performance.now();
+const web = ensureWebBuild({ quiet: true }).then((result) => {
+  if (result.built)
+    console.log(`  Built the web app in ${(result.ms / 1000).toFixed(1)} s (its sources changed).`);
+  return result;
+});
+web.catch(() => undefined); // handled where the server awaits it; not an unhandled rejection meanwhile
 const server = await startLocalServer({
   port: env.data.PORT,
   dataDir: env.data.GROUNDSWELL_DATA_DIR,
@@ -36,14 +45,18 @@ const server = await startLocalServer({
   schedulerIntervalSeconds: env.data.SCHEDULER_INTERVAL_SECONDS,
   publicUrl: env.data.PUBLIC_URL,
   adminEmail: env.data.ADMIN_EMAIL,
+  webReady: web,
   admission: {
     ...(env.data.ADMISSION_MAX_IN_FLIGHT && { maxInFlight: env.data.ADMISSION_MAX_IN_FLIGHT }),
     ...(env.data.ADMISSION_MAX_QUEUED !== undefined && { maxQueued: env.data.ADMISSION_MAX_QUEUED }),
   },
+}).catch((error: Error) => {
+  console.error(`\n  Groundswell could not start: ${error.message}\n`);
+  process.exit(1);
 });
 
 console.log(`
-  Groundswell is running at ${server.url}
+  Groundswell is running at ${server.url} (started in ${((performance.now() - startedAt) / 1000).toFixed(1)} s)
   Data is kept in ${env.data.GROUNDSWELL_DATA_DIR}/ (delete it to start over).${
     server.seeded ? "\n  A demo directory of 30 people was created on this first start." : ""
   }

@@ -45,6 +45,11 @@ export interface LocalOptions {
   readonly idTokenTtlSeconds?: number;
   /** Requests in flight and queued before the API answers 503 (functions/lib/admission.ts). */
   readonly admission?: Partial<AdmissionLimits>;
+  /**
+   * Settles when the web app's build is in place (npm start builds it while DynamoDB Local
+   * starts); the server listens only after it. A rejection stops the start.
+   */
+  readonly webReady?: Promise<unknown>;
 }
 
 export interface LocalServer {
@@ -123,9 +128,15 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       return c.json(webConfig(issuer.issuer, issuer.audience));
     });
     app.route("/", api);
+    await options.webReady;
     const webDir = resolve(options.webDir ?? "web/build");
     const index = join(webDir, "index.html");
     if (existsSync(index)) {
+      // Dot-files in the build (its source-hash stamp) are not part of the site.
+      app.use("/*", async (c, next) => {
+        if (/\/\./.test(c.req.path)) return c.notFound();
+        await next();
+      });
       // The same Content-Security-Policy CloudFront sends in AWS (infra/csp.ts), so the embedded
       // default is as locked down and the browser tests run the app under the real policy.
       const csp = contentSecurityPolicy({ scriptHashes: inlineScriptHashes(webDir), connectSources: [] });

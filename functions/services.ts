@@ -83,7 +83,7 @@ export interface Services extends AppDeps {
   readonly settings: SettingsRepository;
   /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
   readonly audit: AuditRepository;
-  readonly mail: MailContext & { readonly mailer: Mailer; readonly queue: MailQueue };
+  readonly mail: Omit<MailContext, "timeZone"> & { readonly mailer: Mailer; readonly queue: MailQueue };
 }
 
 export function createServices(deps: AppDeps): Services {

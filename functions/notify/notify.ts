@@ -11,10 +11,23 @@ async function recipients(s: Services, conversation: Conversation): Promise<Pers
   );
 }
 
-/** The mail context with the organisation's name from the admin settings. */
+/** The mail context with the organisation's name and time zone from the admin settings. */
 async function mailContext(s: Services): Promise<MailContext> {
   const settings = await s.settings.get();
-  return { appUrl: s.mail.appUrl, organisation: settings.organisationName || s.mail.organisation };
+  return {
+    appUrl: s.mail.appUrl,
+    organisation: settings.organisationName || s.mail.organisation,
+    timeZone: settings.timeZone,
+  };
+}
+
+/** Visible thoughts: what raters are given (a reminder job, not a request path). */
+async function visibleThoughts(s: Services, conversationId: string): Promise<number> {
+  let visible = 0;
+  for await (const page of s.thoughts.all(conversationId)) {
+    visible += page.filter((t) => t.status === "visible").length;
+  }
+  return visible;
 }
 
 /**
@@ -26,34 +39,36 @@ function sendAll(s: Services, messages: readonly MailMessage[]): Promise<number>
 }
 
 export async function sendInvitations(s: Services, conversation: Conversation): Promise<number> {
-  const people = await recipients(s, conversation);
+  const [people, ctx] = await Promise.all([recipients(s, conversation), mailContext(s)]);
   return sendAll(
     s,
-    people.map((p) => invitation(s.mail, conversation, p.email)),
+    people.map((p) => invitation(ctx, conversation, p.email)),
   );
 }
 
 export async function sendPublishedNotices(s: Services, conversation: Conversation): Promise<number> {
-  const people = await recipients(s, conversation);
+  const [people, ctx] = await Promise.all([recipients(s, conversation), mailContext(s)]);
   return sendAll(
     s,
-    people.map((p) => publishedNotice(s.mail, conversation, p.email)),
+    people.map((p) => publishedNotice(ctx, conversation, p.email)),
   );
 }
 
 /**
  * Reminders go only to people who still have something to do: no thought yet (while sharing),
- * or fewer ratings than the target. They are chosen from participation counts, never content.
+ * or fewer ratings than the target and thoughts left that they could rate (their own, and those
+ * they rated or skipped, are not given to them). Chosen from counts, never content.
  */
 export async function sendReminders(
   s: Services,
   conversation: Conversation,
   kind: "share" | "rate",
 ): Promise<number> {
-  const [people, participation, ctx] = await Promise.all([
+  const [people, participation, ctx, visible] = await Promise.all([
     recipients(s, conversation),
     s.participation.all(conversation.id),
     mailContext(s),
+    kind === "rate" ? visibleThoughts(s, conversation.id) : 0,
   ]);
   const progress = new Map(participation.map((p) => [p.userId, p]));
   const messages = people.flatMap((person) => {
@@ -61,8 +76,9 @@ export async function sendReminders(
     if (kind === "share")
       return (mine?.thoughtCount ?? 0) === 0 ? [shareReminder(ctx, conversation, person.email)] : [];
     const rated = mine?.ratingCount ?? 0;
-    return rated < conversation.settings.ratingTarget
-      ? [ratingReminder(ctx, conversation, person.email, rated)]
+    const waiting = Math.max(0, visible - (mine?.thoughtCount ?? 0) - rated - (mine?.skipCount ?? 0));
+    return rated < conversation.settings.ratingTarget && waiting > 0
+      ? [ratingReminder(ctx, conversation, person.email, { rated, waiting })]
       : [];
   });
   return sendAll(s, messages);

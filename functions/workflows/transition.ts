@@ -1,10 +1,17 @@
-import { audienceIncludes } from "../domain/conversation.js";
+import { type Audience, audienceIncludes } from "../domain/conversation.js";
 import type { ConversationState } from "../domain/lifecycle.js";
 import { ConflictError } from "../errors.js";
 import { carryLoopForward } from "../report/loop-context.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
+
+const audienceText = (audience: Audience) =>
+  audience.kind === "everyone"
+    ? "everyone"
+    : Object.entries(audience.segments)
+        .map(([name, values]) => `${name}: ${values.join(" or ")}`)
+        .join("; ");
 
 /**
  * Every state change goes through here, whether a facilitator clicks or the scheduler's clock
@@ -34,10 +41,17 @@ export async function transitionConversation(
   }
   // Opening counts who is invited now: the directory may have changed since the draft.
   const invited =
-    to === "sharing"
+    to === "sharing" || to === "scheduled"
       ? (await s.directory.all()).filter((p) => p.active && audienceIncludes(current.audience, p.attributes))
           .length
       : current.invited;
+  // A typo ("Salse") would open to "0 of 0 invited": a person opening or scheduling it hears why.
+  // The scheduler's clock (options.expected) still opens what a person scheduled.
+  if (invited === 0 && (to === "sharing" || to === "scheduled") && !options.expected) {
+    throw new ConflictError(
+      `No one in the directory matches this conversation's audience (${audienceText(current.audience)}), so nobody would be invited. Check the spelling against the directory, or choose everyone.`,
+    );
+  }
   const moved = await s.conversations.transition(id, to, current.state, { invited });
   s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
 

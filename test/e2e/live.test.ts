@@ -53,9 +53,14 @@ async function open(email: string): Promise<Page> {
   return page;
 }
 
-/** axe and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
+/** Text a person reads with a space before a full stop or comma ("computed ." — defect 5). */
+const straySpaces = (page: Page) =>
+  page.evaluate(() => document.body.innerText.match(/[^\s][ \t]+[.,](?=\s|$)/g) ?? []);
+
+/** axe, stray spaces and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
 async function check(page: Page, where: string) {
   const name = where.replace(/\W+/g, "-");
+  expect(await straySpaces(page), `spaces before punctuation on ${where}`).toEqual([]);
   const violations = await axe(page);
   expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
   await screenshot(page, `${name}-1280`);
@@ -106,6 +111,8 @@ describe("staff outside a segment audience (defect 1)", () => {
     await page.reload();
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     expect(await page.getByText("This conversation is for another group of people").count()).toBe(0);
+    // Opened by hand, never scheduled: the stepper says so (defect 5).
+    await page.getByRole("list", { name: "Lifecycle" }).getByText("(skipped)").waitFor();
     await check(page, "staff facilitator manage");
 
     await page.goto(`/facilitate/${id}/moderation`);
@@ -133,5 +140,64 @@ describe("staff outside a segment audience (defect 1)", () => {
     const list = page.getByRole("region", { name: "For other groups" });
     await list.getByRole("link", { name: title }).waitFor();
     await check(page, "staff leader home");
+  });
+
+  it("the leader finds its progress, then its report and responses, from their pages (defect 6)", async () => {
+    const api = apiClient(env.url);
+    const page = await open(leader);
+    await page.getByRole("link", { name: "Progress" }).first().click();
+    await page.getByRole("heading", { name: "Leadership", level: 1 }).waitFor();
+    const running = page.getByRole("region", { name: "Running now" });
+    const card = running.getByRole("article", { name: title });
+    await card.waitFor();
+    expect(await card.getByText("of 5 invited").count()).toBeGreaterThan(0);
+    await check(page, "leadership overview running");
+
+    await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "rating" },
+    });
+    await page.reload();
+    await card.getByRole("link", { name: "Report so far" }).waitFor();
+    await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "closed" },
+    });
+    await page.goto("/");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Leadership" }).click();
+    const closed = page
+      .getByRole("region", { name: "Closed and published" })
+      .getByRole("article", { name: title });
+    await closed.getByRole("link", { name: "Leadership report" }).waitFor();
+    await check(page, "leadership overview closed");
+    await closed.getByRole("link", { name: "Write leadership responses" }).click();
+    await page.waitForURL(`**/c/${id}/responses`);
+  });
+});
+
+describe("texts a facilitator reads (defect 5)", () => {
+  it("a typo audience warns that nobody is invited, and opening it says why it cannot", async () => {
+    const api = apiClient(env.url);
+    const created = await api.expectStatus(201, "POST", "/api/conversations", {
+      as: facilitator,
+      body: {
+        template: "custom",
+        title: "Sales offsite",
+        prompt: "What should the sales offsite be about?",
+        audience: { kind: "segments", segments: { department: ["Salse"] } },
+      },
+      idempotent: true,
+    });
+    const page = await open(facilitator);
+    await page.goto(`/facilitate/${created.body.id}`);
+    await page.getByText("No one is invited yet").waitFor();
+    // Without dates, Schedule cannot be pressed (it used to answer "Someone else moved it first").
+    expect(await page.getByRole("button", { name: "Schedule", exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByText("Scheduled (done)").count()).toBe(0);
+    await page.getByRole("button", { name: "Open for sharing" }).click();
+    await page.getByRole("button", { name: "Yes, open for sharing" }).click();
+    await page.getByText("No one in the directory matches this conversation's audience").waitFor();
+    expect(await page.getByText("Someone else moved it first").count()).toBe(0);
+    await check(page, "facilitator typo audience");
   });
 });

@@ -41,6 +41,8 @@ export interface AppDeps {
   /** Bounds requests in flight and queued (embedded default); in AWS, API Gateway and Lambda do. */
   readonly admission?: AdmissionGate;
   readonly random?: () => number;
+  /** How long a batch's unrated thoughts count as exposure (default 2 h, ratings.ts). */
+  readonly openAssignmentLifetimeMs?: number;
   /** Groups thoughts into themes: the offline engine, or OpenAI when a key is configured. */
   readonly themeEngine: ThemeEngine;
   /** Where theme runs go; an in-process queue running the same worker when omitted. */

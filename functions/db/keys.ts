@@ -72,6 +72,8 @@ export const keys = {
   }),
   /** What the adaptive distributor needs beyond the byExposure index (ranking-snapshot.ts). */
   rankingSnapshot: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "RANKING-SNAPSHOT" }),
+  /** Where the scheduler's sweep of expired open assignments stopped (ratings.ts expireOpen). */
+  assignmentSweep: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "ASSIGNMENT-SWEEP" }),
   themeEdits: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-EDITS" }),
   /** Leadership's responses to a conversation's themes: one item, one attribute per theme. */
   themeResponses: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-RESPONSES" }),

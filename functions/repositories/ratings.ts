@@ -1,6 +1,7 @@
 import {
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -15,8 +16,22 @@ import { counterIncrement } from "./counters.js";
 import type { Db } from "./db.js";
 import { RankingSnapshotRepository } from "./ranking-snapshot.js";
 
-/** `withdrawn`: the thought was hidden by a moderator after it was assigned. */
-export type AssignmentStatus = "assigned" | "rated" | "skipped" | "withdrawn";
+/**
+ * `withdrawn`: the thought was hidden by a moderator after it was assigned. `expired`: it stayed
+ * open longer than the open-assignment lifetime and stopped counting as exposure (expireOpen).
+ */
+export type AssignmentStatus = "assigned" | "rated" | "skipped" | "withdrawn" | "expired";
+
+/**
+ * How long an open assignment (given in a batch, neither rated nor skipped) holds its thought's
+ * exposure up: two hours, then the scheduler expires it (docs/operations.md, "Open assignments
+ * expire"). AppDeps.openAssignmentLifetimeMs changes it for the whole installation.
+ */
+export const defaultOpenAssignmentLifetimeMs = 2 * 60 * 60 * 1000;
+
+/** One sweep run reads at most this many index pages per conversation; the next run goes on. */
+const sweepPages = 4;
+const sweepPageSize = 250;
 
 export interface Assignment {
   readonly thoughtId: string;
@@ -174,6 +189,7 @@ export class RatingRepository {
             attributes: rater.attributes,
             status: "assigned",
             assignedDay: today(),
+            assignedAt: new Date().toISOString(),
           },
           ConditionExpression: "attribute_not_exists(pk)",
         },
@@ -205,14 +221,18 @@ export class RatingRepository {
    * the rest find nothing left to change. A check on the conversation's state in the same
    * transaction means a rating racing the close either lands before it or not at all.
    */
-  async rate(rater: Rater, thoughtId: string, verdict: Verdict): Promise<Assignment> {
+  async rate(
+    rater: Rater,
+    thoughtId: string,
+    verdict: Verdict,
+  ): Promise<Assignment & { status: "rated" | "skipped" }> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.currentAssignment(rater, thoughtId);
-      const next: Assignment =
+      const next: Assignment & { status: "rated" | "skipped" } =
         "skip" in verdict
           ? { thoughtId, status: "skipped" }
           : { thoughtId, status: "rated", stars: verdict.stars };
-      if (current.status === next.status && current.stars === next.stars) return current;
+      if (current.status === next.status && current.stars === next.stars) return next;
       if (current.status === "withdrawn")
         throw new NotFoundError("This thought was withdrawn by a moderator.");
       if (current.status === "rated" && next.status === "skipped") {
@@ -227,6 +247,7 @@ export class RatingRepository {
         const failed = cancelledConditions(error);
         if (!failed) throw error;
         if (failed.includes(0)) throw new ConflictError("Rating is closed for this conversation.");
+        if (failed.includes(2)) throw new NotFoundError("This thought is no longer open for rating.");
         // The assignment changed under us (a duplicate request won): read it again and re-decide.
       }
     }
@@ -320,6 +341,90 @@ export class RatingRepository {
     }
   }
 
+  /**
+   * Expires the conversation's open assignments given before `cutoff`: each one moves from
+   * `assigned` to `expired` and takes its 1 off the thought's exposure, in one transaction
+   * conditional on it still being open, so a rating racing the sweep is counted exactly once
+   * (whichever lands second sees the other's state: rate() re-reads and counts the exposure
+   * again; the sweep finds nothing open). Bounded: ≤ sweepPages Queries of gsi1 per run, resumed
+   * by the next run from where this one stopped (kept in the conversation's ASSIGNMENT-SWEEP item).
+   */
+  async expireOpen(conversationId: string, cutoff: Date): Promise<{ expired: number; complete: boolean }> {
+    const table = this.db.tableName;
+    const sweepKey = keys.assignmentSweep(conversationId);
+    const { Item: sweep } = await this.db.doc.send(new GetCommand({ TableName: table, Key: sweepKey }));
+    let cursor = sweep?.cursor as Record<string, unknown> | undefined;
+    let expired = 0;
+    for (let page = 0; page < sweepPages; page++) {
+      const result = await this.db.doc.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :pk",
+          // Assignments stored before assignedAt existed carry only their day.
+          FilterExpression:
+            "#st = :assigned AND (assignedAt < :cutoff OR (attribute_not_exists(assignedAt) AND assignedDay < :day))",
+          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeValues: {
+            ":pk": keys.ratingsOf(conversationId, "", "").gsi1pk,
+            ":assigned": "assigned",
+            ":cutoff": cutoff.toISOString(),
+            ":day": today(cutoff),
+          },
+          Limit: sweepPageSize,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        if (await this.expireOne(conversationId, String(item.raterKey), String(item.thoughtId))) expired++;
+      }
+      cursor = result.LastEvaluatedKey;
+      if (!cursor) break;
+    }
+    await this.db.doc.send(
+      new PutCommand({ TableName: table, Item: { ...sweepKey, ...(cursor && { cursor }) } }),
+    );
+    return { expired, complete: cursor === undefined };
+  }
+
+  private async expireOne(conversationId: string, raterKey: string, thoughtId: string): Promise<boolean> {
+    const table = this.db.tableName;
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: keys.assignment(conversationId, raterKey, thoughtId),
+                UpdateExpression: "SET #st = :expired, expiredAt = :now",
+                ConditionExpression: "#st = :assigned",
+                ExpressionAttributeNames: { "#st": "status" },
+                ExpressionAttributeValues: {
+                  ":expired": "expired",
+                  ":assigned": "assigned",
+                  ":now": new Date().toISOString(),
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: keys.thought(conversationId, thoughtId),
+                UpdateExpression: "ADD exposure :minus",
+                ExpressionAttributeValues: { ":minus": -1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancelledConditions(error)) return false; // rated, skipped or withdrawn in the meantime
+      throw error;
+    }
+  }
+
   /** Frees an open assignment whose thought a moderator hid, so it stops taking a batch slot. */
   async withdraw(rater: Rater, thoughtId: string): Promise<void> {
     try {
@@ -409,6 +514,9 @@ export class RatingRepository {
           UpdateExpression: `ADD exposure :exposure, ratingCount :count, ratingSum :sum, skipCount :skips${histogram
             .map(([stars]) => `, histogram.#h${stars} :h${stars}`)
             .join("")}`,
+          // An expired assignment is still rated while its thought is ratable (visible: in the
+          // byExposure index); its exposure is counted again. rate() reads this position (2).
+          ...(current.status === "expired" && { ConditionExpression: "attribute_exists(expPk)" }),
           // DynamoDB refuses an empty names map, so it is only sent when the histogram changes.
           ...(histogram.length > 0 && {
             ExpressionAttributeNames: Object.fromEntries(histogram.map(([stars]) => [`#h${stars}`, stars])),
@@ -452,6 +560,7 @@ function contribution(a: Assignment): Contribution {
     case "skipped":
       return { exposure: 0, ratings: 0, sum: 0, skips: 1 };
     case "withdrawn":
+    case "expired":
       return { exposure: 0, ratings: 0, sum: 0, skips: 0 };
   }
 }

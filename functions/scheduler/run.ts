@@ -3,6 +3,7 @@ import { syncIdentities } from "../auth/identity-sync.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/notify.js";
 import type { DueItem } from "../repositories/due.js";
+import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
 import { transitionConversation } from "../workflows/transition.js";
 import { timedTransitions } from "./due.js";
@@ -46,7 +47,7 @@ export async function runScheduler(s: Services, now: Date): Promise<SchedulerRun
       }
     }
   }
-  await refreshRankingSnapshots(s, now);
+  await refreshActiveConversations(s, now);
   // Identity-provider accounts the directory import queued (auth/identity-sync.ts).
   await syncIdentities(s).catch((error: Error) =>
     s.logger.error("identity sync failed", { error: error.name }),
@@ -107,17 +108,30 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
 }
 
 /**
- * DESIGN §4: the adaptive distributor's ranking snapshot (ranking-snapshot.ts), recomputed every
- * run for conversations still collecting thoughts or ratings. Found through the gsi1 list of
- * conversations, not a Scan: bounded by the number of conversations. One failing conversation
- * leaves its old snapshot (or none: plain balanced batches) and does not stop the others.
+ * For conversations still collecting thoughts or ratings, every run: open assignments older than
+ * the open-assignment lifetime expire and stop counting as exposure (ratings.ts expireOpen), then
+ * DESIGN §4's ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that remain.
+ * Found through the gsi1 list of conversations, not a Scan: bounded by the number of
+ * conversations. One failing conversation keeps its open assignments for the next run and its
+ * old snapshot (or none: plain balanced batches), and does not stop the others.
  */
-async function refreshRankingSnapshots(s: Services, now: Date): Promise<void> {
+async function refreshActiveConversations(s: Services, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - (s.openAssignmentLifetimeMs ?? defaultOpenAssignmentLifetimeMs));
   let cursor: string | undefined;
   do {
     const page = await s.conversations.list(cursor);
     for (const conversation of page.items) {
       if (conversation.state !== "sharing" && conversation.state !== "rating") continue;
+      try {
+        const { expired } = await s.ratings.expireOpen(conversation.id, cutoff);
+        if (expired > 0)
+          s.logger.info("open assignments expired", { conversationId: conversation.id, expired });
+      } catch (error) {
+        s.logger.error("open assignment expiry failed", {
+          conversationId: conversation.id,
+          error: (error as Error).name,
+        });
+      }
       try {
         await s.rankingSnapshots.refresh(s.thoughts, conversation.id, now);
       } catch (error) {

@@ -22,6 +22,7 @@ import { ParticipationRepository } from "./repositories/participation.js";
 import { RankingSnapshotRepository } from "./repositories/ranking-snapshot.js";
 import { RatingRepository } from "./repositories/ratings.js";
 import { ReportRepository } from "./repositories/reports.js";
+import { RoundRepository } from "./repositories/rounds.js";
 import { SettingsRepository } from "./repositories/settings.js";
 import { ThoughtRepository } from "./repositories/thoughts.js";
 import { InProcessQueue, type JobQueue } from "./workers/queue.js";
@@ -75,6 +76,8 @@ export interface Services extends AppDeps {
   readonly identitySync: IdentitySyncRepository;
   /** The directory's names, for screening thoughts; server-side only (DESIGN §3.5). */
   readonly names: NamesIndexRepository;
+  /** Release rounds: thoughts waiting to join the rating pool, and the counts shown while sharing. */
+  readonly rounds: RoundRepository;
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
   readonly queue: JobQueue;
@@ -103,6 +106,7 @@ export function createServices(deps: AppDeps): Services {
     identityDirectory: deps.identityDirectory ?? justInTimeAdmission,
     identitySync: new IdentitySyncRepository(deps.db),
     names: new NamesIndexRepository(deps.db),
+    rounds: new RoundRepository(deps.db, deps.random),
     jobs: new JobRepository(deps.db),
     reports: new ReportRepository(deps.db),
     queue: deps.queue ?? new InProcessQueue((message) => runThemeJob(services, message), deps.logger),

@@ -15,6 +15,14 @@ export const keys = {
     gsi1sk: `THOUGHT#${thoughtId}`,
   }),
   exposurePartition: (conversationId: string) => `CONV#${conversationId}`,
+  /** Thoughts waiting for the next release round, sharded like the counters (rounds.ts). */
+  roundWaiting: (conversationId: string, shard: number) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `ROUND#W#${shard}`,
+  }),
+  /** The last boundary the scheduler decided and the counts taken at the last round. */
+  roundState: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "ROUND#STATE" }),
+  roundsOf: (conversationId: string) => ({ pk: `CONV#${conversationId}`, skPrefix: "ROUND#" }),
   participation: (conversationId: string, userId: string) => ({
     pk: `CONV#${conversationId}`,
     sk: `PART#${userId}`,

@@ -124,6 +124,8 @@ export const countsSchema = z.object({
   thoughts: z.int(),
   ratings: z.int(),
   skips: z.int(),
+  /** While sharing: when the release round these counts were taken at was cut (release-rounds.ts). */
+  releasedAt: z.string().optional(),
 });
 export type Counts = z.infer<typeof countsSchema>;
 

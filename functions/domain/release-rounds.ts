@@ -8,6 +8,8 @@
  * - at a full hour, everything waiting joins whatever the number, so a conversation with few
  *   thoughts still flows (a thought waits an hour at most);
  * - when sharing ends, everything waiting joins at once (the end is on the schedule anyway).
+ * The counts shown while sharing (participants, thoughts, ratings) are taken at rounds too, and a
+ * full hour is a round even when nothing waits, so the counts still move in a quiet hour.
  * A thought a moderator keeps or restores waits for the next round too: otherwise the time of a
  * quick pre-moderation decision would be the time the thought arrived.
  *
@@ -47,7 +49,7 @@ export type RoundDecision =
   | { readonly kind: "seen" }
   /** A new boundary, but no round: record it and wait. */
   | { readonly kind: "wait"; readonly boundary: number }
-  /** Cut a round: everything waiting joins the pool. */
+  /** Cut a round: everything waiting joins the pool (maybe nothing), the counts are taken again. */
   | { readonly kind: "release"; readonly boundary: number };
 
 /**
@@ -58,7 +60,6 @@ export type RoundDecision =
 export function decideRound(state: RoundState, now: Date): RoundDecision {
   const boundary = boundaryOf(now);
   if (state.lastBoundary !== undefined && state.lastBoundary >= boundary) return { kind: "seen" };
-  if (state.waiting === 0) return { kind: "wait", boundary };
   // Never looked at before (the scheduler looks within a minute of sharing opening): a full hour
   // has not passed for anything waiting.
   const hourPassed =
@@ -67,4 +68,13 @@ export function decideRound(state: RoundState, now: Date): RoundDecision {
   return state.waiting >= releaseRule.minimum || hourPassed
     ? { kind: "release", boundary }
     : { kind: "wait", boundary };
+}
+
+/**
+ * The latest a thought shared (or kept by a moderator) at `now` joins the pool: the next full
+ * hour, given a scheduler that looks every minute. Sooner when five gather or sharing ends.
+ */
+export function joinsPoolBy(now: Date): Date {
+  const hourMs = boundaryMs * releaseRule.flushEvery;
+  return new Date((Math.floor(now.getTime() / hourMs) + 1) * hourMs);
 }

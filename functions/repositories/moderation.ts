@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { cancelledConditions } from "../db/errors.js";
 import { keys, today } from "../db/keys.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { AuditRepository, type ModeratorPseudonym } from "./audit.js";
 import type { Db } from "./db.js";
+import { waitingAdd } from "./rounds.js";
+import { isPooled } from "./thoughts.js";
 
 export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
 export type FlagReason = (typeof flagReasons)[number];
@@ -103,8 +105,10 @@ export class ModerationRepository {
 
   /**
    * Hide takes a thought out of rating batches (it leaves the exposure index) and reports; restore
-   * and keep put it back. The decision, the queue entry, the log line and the audit log's tally
-   * are one transaction; the log and the tally both name the moderator by pseudonym, by day.
+   * and keep make it visible, and it joins the rating pool at the next release round (a thought
+   * kept while in the pool, flagged by raters, stays there). The decision, the queue entry, the
+   * log line and the audit log's tally are one transaction; the log and the tally both name the
+   * moderator by pseudonym, by day.
    */
   async decide(
     conversationId: string,
@@ -114,13 +118,31 @@ export class ModerationRepository {
     now = new Date(),
   ): Promise<void> {
     const at = today(now);
+    const { Item: current } = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.thought(conversationId, thoughtId) }),
+    );
+    if (!current) throw new NotFoundError("No thought has this id.");
+    const stays = action !== "hide" && isPooled(current);
+    // Keep and restore wait for a round: the time of a quick pre-moderation decision would
+    // otherwise be the time the thought arrived (DESIGN §3.7).
     const thoughtUpdate =
       action === "hide"
-        ? { UpdateExpression: "SET #st = :hidden REMOVE expPk", values: { ":hidden": "hidden" } }
-        : {
-            UpdateExpression: "SET #st = :visible, expPk = :exp, needsReview = :no",
-            values: { ":visible": "visible", ":exp": `CONV#${conversationId}`, ":no": false },
-          };
+        ? {
+            UpdateExpression: "SET #st = :hidden, pooled = :no REMOVE expPk",
+            condition: "attribute_exists(pk)",
+            values: { ":hidden": "hidden", ":no": false },
+          }
+        : stays
+          ? {
+              UpdateExpression: "SET needsReview = :no",
+              condition: "#st = :visible AND attribute_exists(expPk)",
+              values: { ":no": false, ":visible": "visible" },
+            }
+          : {
+              UpdateExpression: "SET #st = :visible, needsReview = :no, pooled = :no REMOVE expPk",
+              condition: "#st = :was",
+              values: { ":visible": "visible", ":no": false, ":was": String(current.status) },
+            };
     try {
       await this.db.doc.send(
         new TransactWriteCommand({
@@ -130,7 +152,7 @@ export class ModerationRepository {
                 TableName: this.db.tableName,
                 Key: keys.thought(conversationId, thoughtId),
                 UpdateExpression: thoughtUpdate.UpdateExpression,
-                ConditionExpression: "attribute_exists(pk)",
+                ConditionExpression: thoughtUpdate.condition,
                 ExpressionAttributeNames: { "#st": "status" },
                 ExpressionAttributeValues: thoughtUpdate.values,
               },
@@ -161,11 +183,13 @@ export class ModerationRepository {
               },
             },
             new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
+            ...(action !== "hide" && !stays
+              ? [waitingAdd(this.db.tableName, conversationId, thoughtId)]
+              : []),
           ],
         }),
       );
     } catch (error) {
-      if (cancelledConditions(error)?.includes(0)) throw new NotFoundError("No thought has this id.");
       if (cancelledConditions(error))
         throw new ConflictError("The thought changed meanwhile; reload the queue.");
       throw error;

@@ -48,13 +48,14 @@ export class RankingSnapshotRepository {
 
   /**
    * Reads every thought of the conversation (paginated, a job not a request) and writes the
-   * snapshot; returns it. Hidden and pending thoughts are left out, as the byExposure index does.
+   * snapshot; returns it. Only pooled thoughts count, as the byExposure index holds them: hidden,
+   * pending and thoughts waiting for a release round are left out.
    */
   async refresh(thoughts: ThoughtRepository, conversationId: string, now: Date): Promise<RankingSnapshot> {
     const visible: RatedCandidate[] = [];
     for await (const page of thoughts.all(conversationId)) {
       for (const t of page) {
-        if (t.status !== "visible") continue;
+        if (!t.pooled) continue;
         visible.push({
           id: t.id,
           authorKey: t.authorKey,

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { counterIncrement } from "./counters.js";
 import type { Db } from "./db.js";
 import { idempotencyPut, replayedResult } from "./idempotency.js";
+import { waitingAdd } from "./rounds.js";
 
 export type ThoughtStatus = "visible" | "pending" | "hidden";
 
@@ -19,6 +20,11 @@ export interface Thought {
   readonly createdDay: string;
   readonly status: ThoughtStatus;
   readonly needsReview: boolean;
+  /**
+   * In the rating pool (the byExposure index). A visible thought joins it only at a release round
+   * (domain/release-rounds.ts); until then it waits, unpooled.
+   */
+  readonly pooled: boolean;
   readonly exposure: number;
   readonly ratingCount: number;
   readonly ratingSum: number;
@@ -47,8 +53,9 @@ export class ThoughtRepository {
 
   /**
    * One transaction: the idempotency record, the thought, the author's count (capped), the
-   * conversation counter and a check that the conversation still takes thoughts. Either all of
-   * it lands or none of it does; a replay with the same key returns the first thought.
+   * conversation counter and a check that the conversation still takes thoughts; a visible thought
+   * is added to the waiting set of the next release round, never straight to the rating pool.
+   * Either all of it lands or none of it does; a replay with the same key returns the first thought.
    */
   async share(input: NewThought): Promise<{ thought: Thought; replayed: boolean }> {
     const id = randomUUID();
@@ -62,6 +69,7 @@ export class ThoughtRepository {
       createdDay: today(),
       status: input.status,
       needsReview: input.needsReview,
+      pooled: false,
       exposure: 0,
       ratingCount: 0,
       ratingSum: 0,
@@ -84,7 +92,6 @@ export class ThoughtRepository {
                   Item: {
                     ...keys.thought(input.conversationId, id),
                     ...keys.byAuthor(input.authorKey, id),
-                    ...(visible && { expPk: keys.exposurePartition(input.conversationId) }),
                     ...thought,
                   },
                   ConditionExpression: "attribute_not_exists(pk)",
@@ -110,6 +117,7 @@ export class ThoughtRepository {
                 },
               },
               // Last, so the positions above stay what the error handling below reads.
+              ...(visible ? [waitingAdd(table, input.conversationId, id)] : []),
               ...(input.needsReview || !visible
                 ? [
                     {
@@ -210,6 +218,13 @@ export function reviewItem(conversationId: string, thoughtId: string, reasons: s
   return { ...keys.review(conversationId, thoughtId), thoughtId, reasons, flags: 0 };
 }
 
+/** Thoughts stored before release rounds have no `pooled`: they are in the pool when indexed. */
+export function isPooled(item: Record<string, unknown>): boolean {
+  return (
+    item.status === "visible" && (item.pooled === undefined ? item.expPk !== undefined : item.pooled === true)
+  );
+}
+
 export function toThought(item: Record<string, unknown>): Thought {
   return {
     id: String(item.id),
@@ -220,6 +235,7 @@ export function toThought(item: Record<string, unknown>): Thought {
     createdDay: String(item.createdDay),
     status: item.status as ThoughtStatus,
     needsReview: Boolean(item.needsReview),
+    pooled: isPooled(item),
     exposure: Number(item.exposure ?? 0),
     ratingCount: Number(item.ratingCount ?? 0),
     ratingSum: Number(item.ratingSum ?? 0),

@@ -17,6 +17,7 @@ import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
+import { shownCounts } from "../workflows/release-round.js";
 import { transitionConversation } from "../workflows/transition.js";
 import { isFacilitator, isStaff, loadForViewer, visibleToParticipants } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
@@ -119,7 +120,8 @@ export function conversationRoutes(s: Services) {
         ratingTarget: conversation.settings.ratingTarget,
         inAudience: participation !== undefined || inAudience,
       },
-      ...(isStaff(caller) && { counts: await s.conversations.counts(conversation.id, invited) }),
+      // While sharing, the counts of the last release round (DESIGN §3.7), not the live sums.
+      ...(isStaff(caller) && { counts: await shownCounts(s, { ...conversation, invited }) }),
       nextStates: [...allowedTransitions(conversation.state)],
     };
   };

@@ -31,6 +31,7 @@ import { themeResponseSchema } from "../report/schema.js";
 import { buildThreads, linkStages } from "../report/theme-links.js";
 import { requestHash } from "../repositories/idempotency.js";
 import type { Services } from "../services.js";
+import { shownCounts } from "../workflows/release-round.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
 
 const stageViewSchema = z.object({
@@ -236,7 +237,7 @@ async function cycleView(s: Services, cycle: Cycle): Promise<z.infer<typeof cycl
         title: conversation.title,
         state: conversation.state,
         schedule: conversation.schedule,
-        counts: await s.conversations.counts(conversationId, conversation.invited),
+        counts: await shownCounts(s, conversation),
       };
     }),
   );

@@ -16,6 +16,8 @@ const myThoughtSchema = z.object({
   createdDay: z.string(),
   status: z.enum(["visible", "pending", "hidden"]),
   needsReview: z.boolean(),
+  /** In the rating pool; a visible thought that is not waits for the next release round (DESIGN §3.7). */
+  pooled: z.boolean(),
 });
 
 const shareResultSchema = myThoughtSchema.extend({
@@ -56,6 +58,7 @@ const asMine = (t: Thought) => ({
   createdDay: t.createdDay,
   status: t.status,
   needsReview: t.needsReview,
+  pooled: t.pooled,
 });
 
 export function thoughtRoutes(s: Services) {

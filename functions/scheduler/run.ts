@@ -5,6 +5,7 @@ import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/
 import type { DueItem } from "../repositories/due.js";
 import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
+import { decideReleaseRound } from "../workflows/release-round.js";
 import { transitionConversation } from "../workflows/transition.js";
 import { timedTransitions } from "./due.js";
 
@@ -108,12 +109,14 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
 }
 
 /**
- * For conversations still collecting thoughts or ratings, every run: open assignments older than
- * the open-assignment lifetime expire and stop counting as exposure (ratings.ts expireOpen), then
- * DESIGN §4's ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that remain.
- * Found through the gsi1 list of conversations, not a Scan: bounded by the number of
- * conversations. One failing conversation keeps its open assignments for the next run and its
- * old snapshot (or none: plain balanced batches), and does not stop the others.
+ * For conversations still collecting thoughts or ratings, every run: the release round
+ * (workflows/release-round.ts, DESIGN §3.7); open assignments older than the open-assignment
+ * lifetime expire and stop counting as exposure (ratings.ts expireOpen); then DESIGN §4's
+ * ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that remain and so
+ * sees a round's thoughts at once. Found through the gsi1 list of conversations, not a Scan:
+ * bounded by the number of conversations. One failing conversation keeps its waiting thoughts
+ * and open assignments for the next run and its old snapshot (or none: plain balanced batches),
+ * and does not stop the others.
  */
 async function refreshActiveConversations(s: Services, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - (s.openAssignmentLifetimeMs ?? defaultOpenAssignmentLifetimeMs));
@@ -122,6 +125,14 @@ async function refreshActiveConversations(s: Services, now: Date): Promise<void>
     const page = await s.conversations.list(cursor);
     for (const conversation of page.items) {
       if (conversation.state !== "sharing" && conversation.state !== "rating") continue;
+      try {
+        await decideReleaseRound(s, conversation, now);
+      } catch (error) {
+        s.logger.error("release round failed", {
+          conversationId: conversation.id,
+          error: (error as Error).name,
+        });
+      }
       try {
         const { expired } = await s.ratings.expireOpen(conversation.id, cutoff);
         if (expired > 0)

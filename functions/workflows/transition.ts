@@ -5,6 +5,7 @@ import { carryLoopForward } from "../report/loop-context.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
+import { releaseNow } from "./release-round.js";
 
 const audienceText = (audience: Audience) =>
   audience.kind === "everyone"
@@ -55,6 +56,13 @@ export async function transitionConversation(
   const moved = await s.conversations.transition(id, to, current.state, { invited });
   s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
 
+  if (current.state === "sharing") {
+    // Sharing's end cuts a round: no thought waits into rating (DESIGN §3.7). Should it fail, the
+    // scheduler's rounds take the thoughts within the hour.
+    await releaseNow(s, { id, invited }, new Date()).catch((error: Error) =>
+      s.logger.error("release round failed", { conversationId: id, error: error.name }),
+    );
+  }
   await s.due.replaceSchedule(id, scheduleEvents(moved));
   if (to === "sharing") await s.due.queueNotice(id, "notify-invite");
   if (to === "published") {

@@ -2,6 +2,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/db/client.js";
+import { releaseNow } from "../../functions/workflows/release-round.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
 import {
   apiClient,
@@ -107,6 +108,9 @@ describe("the employee loop", () => {
       await page.getByRole("button", { name: "Share anonymously" }).click();
       await page.getByText("Shared anonymously — thank you.").waitFor();
     }
+    // New thoughts join the rating pool together at the scheduler's next release round (DESIGN
+    // §3.7); the test cuts that round now rather than wait for the quarter hour.
+    await releaseNow(env.server.services, { id }, new Date());
 
     // Each rates the other two thoughts; the first only with the keyboard.
     for (const [i, employee] of employees.entries()) {
@@ -133,7 +137,8 @@ describe("the employee loop", () => {
       await page.getByText("You have rated everything available — thank you.").waitFor();
     }
 
-    // The facilitator sees the counts.
+    // The facilitator sees the counts, which while sharing are those of the last round.
+    await releaseNow(env.server.services, { id }, new Date());
     await host.goto(`/facilitate/${id}`);
     await host.getByRole("heading", { name: "Participation", level: 2 }).waitFor();
     const count = async (label: string) =>

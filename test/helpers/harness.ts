@@ -13,6 +13,7 @@ import { DirectoryRepository } from "../../functions/repositories/directory.js";
 import { type AppDeps, createServices } from "../../functions/services.js";
 import type { InProcessQueue } from "../../functions/workers/queue.js";
 import type { ThemeEngine } from "../../functions/workers/theme-run.js";
+import { releaseNow } from "../../functions/workflows/release-round.js";
 
 export interface RequestOptions {
   readonly as?: string;
@@ -155,9 +156,16 @@ export async function createHarness(
     return id;
   };
 
+  /**
+   * Cuts a release round now, as the scheduler does at a quarter hour or sharing's end does
+   * (DESIGN §3.7): for tests that rate thoughts while sharing is still open.
+   */
+  const releaseRound = (conversationId: string) => releaseNow(services, { id: conversationId }, new Date());
+
   return {
     app,
     deps,
+    releaseRound,
     services,
     jobsDone,
     db,

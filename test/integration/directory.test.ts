@@ -126,6 +126,7 @@ describe("directory changes during a conversation", () => {
       body: { text: "After the move." },
       idempotent: true,
     });
+    await h2.releaseRound(id);
     const batch = await h2.call("GET", `/api/conversations/${id}/rating-batch`, { as: ben });
     expect(batch.body.thoughts.length).toBeGreaterThan(0);
     const items = await h2.scanAll();

@@ -20,6 +20,8 @@ async function withThoughts(texts: string[], settings: Record<string, unknown> =
     });
     ids.push(reply.body.id);
   }
+  // Rated while sharing: the thoughts join the pool at a release round (DESIGN §3.7).
+  await h.releaseRound(id);
   return { id, ids };
 }
 
@@ -53,6 +55,8 @@ describe("moderation", () => {
       as: facilitator,
       body: { action: "keep" },
     });
+    // A kept thought waits for the next round too.
+    await h.releaseRound(id);
     const after = await h.call("GET", `/api/conversations/${id}/rating-batch`, { as: employees[9] });
     expect(after.body.thoughts.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
   });
@@ -129,6 +133,7 @@ describe("moderation", () => {
       as: facilitator,
       body: { action: "restore" },
     });
+    await h.releaseRound(id);
     const batch = await h.call("GET", `/api/conversations/${id}/rating-batch`, { as: employees[12] });
     expect(batch.body.thoughts.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
   });

@@ -45,7 +45,7 @@ describe("screening on share", () => {
         expect(reply.body.warnings).toContain("name");
         // The author learns that it names someone, never whom or whether the directory said so.
         expect(Object.keys(reply.body).sort()).toEqual(
-          ["createdDay", "id", "needsReview", "status", "text", "warnings"].sort(),
+          ["createdDay", "id", "needsReview", "pooled", "status", "text", "warnings"].sort(),
         );
       }
       const clean = await share(id, "Our release train should leave every two weeks.", employees[3]);

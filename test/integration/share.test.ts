@@ -134,7 +134,9 @@ describe("sharing thoughts", () => {
     expect(outsider.status).toBe(403);
   });
 
-  it("counts participants and thoughts for the facilitator", async () => {
+  it("counts participants and thoughts for the facilitator, as of the last release round", async () => {
+    // While sharing the counts move only at rounds (DESIGN §3.7).
+    await h.releaseRound(id);
     const view = await h.call("GET", `/api/conversations/${id}`, { as: "facilitator@example.com" });
     expect(view.body.counts).toMatchObject({ invited: 30, participants: 2, thoughts: 3 });
     const employeeView = await h.call("GET", `/api/conversations/${id}`, { as: amara });

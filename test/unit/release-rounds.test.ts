@@ -4,6 +4,7 @@ import {
   boundaryOf,
   boundaryStart,
   decideRound,
+  joinsPoolBy,
   releaseRule,
 } from "../../functions/domain/release-rounds.js";
 
@@ -38,6 +39,16 @@ describe("release rounds (DESIGN §3.7)", () => {
   it("decides each boundary once: repeated and late ticks change nothing", () => {
     expect(decideRound({ waiting: 9, lastBoundary: b("10:15") }, at("10:16"))).toEqual({ kind: "seen" });
     expect(decideRound({ waiting: 9, lastBoundary: b("10:30") }, at("10:16"))).toEqual({ kind: "seen" });
+  });
+
+  it("makes every full hour a round, even with nothing waiting, so counts still move", () => {
+    expect(decideRound({ waiting: 0, lastBoundary: b("10:45") }, at("11:00")).kind).toBe("release");
+    expect(decideRound({ waiting: 0, lastBoundary: b("11:00") }, at("11:15")).kind).toBe("wait");
+  });
+
+  it("tells an author the latest their thought joins: the next full hour", () => {
+    expect(joinsPoolBy(at("10:00")).toISOString()).toBe("2026-05-04T11:00:00.000Z");
+    expect(joinsPoolBy(at("10:59")).toISOString()).toBe("2026-05-04T11:00:00.000Z");
   });
 
   it("records a boundary with nothing waiting, and waits on its first look at a conversation", () => {

@@ -10,6 +10,7 @@ import { createRng } from "../../lib/random.js";
 import { requestHash } from "../../repositories/idempotency.js";
 import type { Rater } from "../../repositories/ratings.js";
 import type { Services } from "../../services.js";
+import { releaseNow } from "../../workflows/release-round.js";
 import { screenForSharing } from "../../workflows/screen-share.js";
 import { type DemoPerson, demoPeople } from "./company.js";
 import { type DemoThought, demoContext, demoThoughts, demoTitle, themeBias } from "./thoughts.js";
@@ -78,6 +79,8 @@ export async function seedDemo(services: Services, options: SeedOptions = {}): P
       progress(0.05 + 0.3 * (done / thoughts.length), `Sharing thoughts (${done}/${thoughts.length})`),
     );
     conversation = await advance(services, conversation, "rating");
+    // Sharing's end cuts a release round, as transitionConversation does (DESIGN §3.7).
+    await releaseNow(services, conversation, new Date());
   }
   if (conversation.state === "rating") {
     const texts = await thoughtsById(services, conversation.id, thoughts);

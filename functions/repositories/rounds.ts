@@ -1,0 +1,210 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
+import { counterShards, keys } from "../db/keys.js";
+import { type Counts, countsSchema } from "../domain/conversation.js";
+import type { Db } from "./db.js";
+
+/**
+ * Release rounds (domain/release-rounds.ts, docs/anonymity.md "Release rounds"). Items, all in the
+ * conversation's partition:
+ * - `ROUND#W#<shard>`: a string set `waiting` of thought ids shared (or kept by a moderator) since
+ *   the last round. Sharded like the counters so concurrent shares rarely touch the same item.
+ *   No time is stored with the ids, and a set has no order: nothing tells when one was added.
+ * - `ROUND#STATE`: the last quarter hour the scheduler decided (`lastBoundary`, the same for every
+ *   conversation) and the counts taken at the last round (`released`), shown while sharing.
+ */
+
+export interface WaitingThought {
+  readonly thoughtId: string;
+  readonly shard: number;
+}
+
+export interface RoundState {
+  readonly waiting: readonly WaitingThought[];
+  readonly lastBoundary?: number;
+  readonly released?: Counts;
+}
+
+/** Thoughts released per transaction: each one's update plus at most one DELETE per shard. */
+const releaseChunk = 40;
+
+/** A transaction item that puts a thought into the waiting set of the next round. */
+export function waitingAdd(tableName: string, conversationId: string, thoughtId: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.roundWaiting(conversationId, Math.floor(Math.random() * counterShards)),
+      UpdateExpression: "ADD waiting :id",
+      ExpressionAttributeValues: { ":id": new Set([thoughtId]) },
+    },
+  };
+}
+
+export class RoundRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** One Query of at most counterShards + 1 small items. */
+  async state(conversationId: string): Promise<RoundState> {
+    const { pk, skPrefix } = keys.roundsOf(conversationId);
+    const { Items = [] } = await this.db.doc.send(
+      new QueryCommand({
+        TableName: this.db.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+        Limit: counterShards + 1,
+      }),
+    );
+    const waiting: WaitingThought[] = [];
+    let lastBoundary: number | undefined;
+    let released: Counts | undefined;
+    for (const item of Items) {
+      const sk = String(item.sk);
+      if (sk.startsWith("ROUND#W#")) {
+        const shard = Number(sk.slice("ROUND#W#".length));
+        if (!(item.waiting instanceof Set)) continue;
+        for (const thoughtId of item.waiting)
+          if (typeof thoughtId === "string") waiting.push({ thoughtId, shard });
+      } else if (sk === keys.roundState(conversationId).sk) {
+        if (typeof item.lastBoundary === "number") lastBoundary = item.lastBoundary;
+        released = toCounts(item.released);
+      }
+    }
+    return { waiting, lastBoundary, released };
+  }
+
+  /** The counts taken at the last round (undefined before the first). One GetItem. */
+  async releasedCounts(conversationId: string): Promise<Counts | undefined> {
+    const { Item } = await this.db.doc.send(
+      new GetCommand({ TableName: this.db.tableName, Key: keys.roundState(conversationId) }),
+    );
+    return toCounts(Item?.released);
+  }
+
+  /**
+   * Records that the scheduler decided `boundary`; false when another run decided it (or a later
+   * one) first, so concurrent or repeated scheduler runs cut a round once.
+   */
+  async claim(conversationId: string, boundary: number): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: keys.roundState(conversationId),
+          UpdateExpression: "SET lastBoundary = :b",
+          ConditionExpression: "attribute_not_exists(lastBoundary) OR lastBoundary < :b",
+          ExpressionAttributeValues: { ":b": boundary },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The counts shown while sharing until the next round. */
+  async saveCounts(conversationId: string, counts: Counts): Promise<void> {
+    await this.db.doc.send(
+      new UpdateCommand({
+        TableName: this.db.tableName,
+        Key: keys.roundState(conversationId),
+        UpdateExpression: "SET released = :counts",
+        ExpressionAttributeValues: { ":counts": counts },
+      }),
+    );
+  }
+
+  /**
+   * Puts waiting thoughts into the rating pool, in a shuffled order and in chunks: each chunk sets
+   * the thoughts' exposure key and takes them out of the waiting sets in one transaction. A thought
+   * hidden (or pooled by a concurrent round) since the waiting set was read fails its condition;
+   * that chunk is then done one thought at a time and such a thought only leaves the set.
+   * Returns how many thoughts joined the pool.
+   */
+  async release(conversationId: string, waiting: readonly WaitingThought[]): Promise<number> {
+    const order = shuffle([...waiting], this.random);
+    let released = 0;
+    for (let i = 0; i < order.length; i += releaseChunk) {
+      const chunk = order.slice(i, i + releaseChunk);
+      try {
+        await withConflictRetry(() =>
+          this.db.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                ...uniqueIds(chunk).map((id) => this.pool(conversationId, id)),
+                ...this.leaveWaiting(conversationId, chunk),
+              ],
+            }),
+          ),
+        );
+        released += uniqueIds(chunk).length;
+      } catch (error) {
+        if (!cancelledConditions(error)) throw error;
+        for (const id of uniqueIds(chunk)) {
+          try {
+            await this.db.doc.send(new UpdateCommand(this.pool(conversationId, id).Update));
+            released++;
+          } catch (single) {
+            if (!isConditionFailure(single)) throw single;
+          }
+        }
+        await withConflictRetry(() =>
+          this.db.doc.send(
+            new TransactWriteCommand({ TransactItems: this.leaveWaiting(conversationId, chunk) }),
+          ),
+        );
+      }
+    }
+    return released;
+  }
+
+  private pool(conversationId: string, thoughtId: string) {
+    return {
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.thought(conversationId, thoughtId),
+        UpdateExpression: "SET expPk = :exp, pooled = :yes",
+        ConditionExpression: "#st = :visible AND pooled = :no",
+        ExpressionAttributeNames: { "#st": "status" },
+        ExpressionAttributeValues: {
+          ":exp": keys.exposurePartition(conversationId),
+          ":yes": true,
+          ":no": false,
+          ":visible": "visible",
+        },
+      },
+    };
+  }
+
+  private leaveWaiting(conversationId: string, chunk: readonly WaitingThought[]) {
+    const byShard = new Map<number, Set<string>>();
+    for (const { thoughtId, shard } of chunk)
+      byShard.set(shard, (byShard.get(shard) ?? new Set()).add(thoughtId));
+    return [...byShard].map(([shard, ids]) => ({
+      Update: {
+        TableName: this.db.tableName,
+        Key: keys.roundWaiting(conversationId, shard),
+        UpdateExpression: "DELETE waiting :ids",
+        ExpressionAttributeValues: { ":ids": ids },
+      },
+    }));
+  }
+}
+
+const uniqueIds = (chunk: readonly WaitingThought[]) => [...new Set(chunk.map((w) => w.thoughtId))];
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/** A stored counts snapshot, parsed; a bad one reads as none (the view falls back to zeros). */
+function toCounts(value: unknown): Counts | undefined {
+  return value === undefined ? undefined : countsSchema.safeParse(value).data;
+}

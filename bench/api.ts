@@ -24,6 +24,7 @@ import { memoryLogger } from "../functions/lib/logger.js";
 import { freePort, startDynamoLocal } from "../functions/local/dynamo-local.js";
 import { starterDirectory } from "../functions/local/starter-directory.js";
 import { DirectoryRepository } from "../functions/repositories/directory.js";
+import { RoundRepository } from "../functions/repositories/rounds.js";
 import { offlineThemeEngine } from "../functions/themes/select.js";
 import { coveredMs, instrument } from "./instrument.js";
 
@@ -94,6 +95,10 @@ async function apiCosts() {
       );
     }
   }
+  // The scheduler's release round puts the shared thoughts into the rating pool (DESIGN §3.7);
+  // cut here on the uninstrumented client, so its calls are not counted against any request.
+  const rounds = new RoundRepository({ doc: raw, tableName });
+  await rounds.release(String(conversation.id), (await rounds.state(String(conversation.id))).waiting);
   for (const email of employees) {
     const batch = await measure("rating batch (10)", () =>
       send("GET", `/api/conversations/${conversation.id}/rating-batch`, email),

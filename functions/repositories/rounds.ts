@@ -46,17 +46,23 @@ export class RoundRepository {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** One Query of at most counterShards + 1 small items. */
+  /** One Query of counterShards + 1 items (more pages only past 1 MB of waiting ids). */
   async state(conversationId: string): Promise<RoundState> {
     const { pk, skPrefix } = keys.roundsOf(conversationId);
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-        Limit: counterShards + 1,
-      }),
-    );
+    const Items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.doc.send(
+        new QueryCommand({
+          TableName: this.db.tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      Items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
     const waiting: WaitingThought[] = [];
     let lastBoundary: number | undefined;
     let released: Counts | undefined;

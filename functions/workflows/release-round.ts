@@ -20,13 +20,15 @@ export async function decideReleaseRound(
   if (decision.kind === "seen") return false;
   if (!(await s.rounds.claim(conversation.id, decision.boundary))) return false;
   const at = boundaryStart(decision.boundary);
+  // Only sharing shows round counts (shownCounts); rating shows the live sums.
+  const sharing = conversation.state === "sharing";
   if (decision.kind === "wait") {
     // The first look (sharing just opened) takes the counts, so a view never lacks them.
-    if (state.lastBoundary === undefined) await takeCounts(s, conversation, at);
+    if (sharing && state.lastBoundary === undefined) await takeCounts(s, conversation, at);
     return false;
   }
   await s.rounds.release(conversation.id, state.waiting);
-  await takeCounts(s, conversation, at);
+  if (sharing) await takeCounts(s, conversation, at);
   return true;
 }
 

@@ -67,6 +67,8 @@ describe("screening on share", () => {
         as: facilitator,
         body: { action: "keep" },
       });
+      // A kept thought joins the pool at the next release round (DESIGN §3.7).
+      await h.releaseRound(id);
       const after = await batchIds(id, employees[13]);
       expect(after).toContain(ids[1]);
       expect(after).not.toContain(ids[0]);

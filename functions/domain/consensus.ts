@@ -10,8 +10,10 @@
  * - Division is the spread of support: the highest group's minus the lowest group's.
  *
  * Anonymity (DESIGN §3.4): a thought's group numbers are shown, and it can be listed as common
- * ground or divisive, only when every group has at least k raters of it. Groups partition the
- * raters, so no group's numbers can then be recovered from the others' and the thought's own.
+ * ground or divisive, only when every group's number for it is released (`releasable`). In the
+ * report that is the release rule's decision on the thought's cells, made together with every
+ * segment's (report/opinion.ts); with ratings alone, every group having at least k raters of it
+ * (groups partition the raters, so none can then be recovered from the others and the total).
  */
 import type { RatingInput } from "./rater-bias.js";
 
@@ -59,6 +61,28 @@ export const HIGH_SUPPORT = 0.5;
  */
 export const DIVIDING_SPREAD = 0.3;
 
+/** A thought's consensus and division from its groups' tallies (raters and 4–5★ counts). */
+export function consensusOf(
+  thoughtId: string,
+  tallies: readonly { readonly groupId: string; readonly raters: number; readonly high: number }[],
+  releasable: boolean,
+): ThoughtConsensus {
+  const groups = tallies.map((t) => ({ ...t, support: smoothedSupport(t.high, t.raters) }));
+  const supports = groups.map((g) => g.support);
+  return {
+    thoughtId,
+    groups,
+    consensus: supports.reduce((product, s) => product * s, 1),
+    division: supports.length > 0 ? Math.max(...supports) - Math.min(...supports) : 0,
+    releasable,
+  };
+}
+
+/**
+ * Every rated thought's consensus from individual ratings, a thought releasable when every group
+ * has at least k raters of it (the benchmarks' use; the report decides releasability with the
+ * release rule's thought cells instead, report/opinion.ts).
+ */
 export function thoughtConsensus(
   ratings: readonly RatingInput[],
   groupOf: ReadonlyMap<string, string>,
@@ -83,16 +107,12 @@ export function thoughtConsensus(
       groupId,
       raters: tally.raters[g]!,
       high: tally.high[g]!,
-      support: smoothedSupport(tally.high[g]!, tally.raters[g]!),
     }));
-    const supports = groups.map((g) => g.support);
-    return {
+    return consensusOf(
       thoughtId,
       groups,
-      consensus: supports.reduce((product, s) => product * s, 1),
-      division: Math.max(...supports) - Math.min(...supports),
-      releasable: groups.every((g) => g.raters >= k),
-    };
+      groups.every((g) => g.raters >= k),
+    );
   });
 }
 

@@ -47,6 +47,12 @@ export interface SegmentParts {
   readonly segments: NonNullable<Report["segments"]>;
   readonly heatmap: NonNullable<Report["heatmap"]>;
   readonly views: SegmentView[];
+  /**
+   * Per segment view, every released thought cell's histogram (a view lists only its top ones):
+   * what opinion groups' consensus is computed from (report/opinion.ts), so it only ever uses
+   * numbers this rule released.
+   */
+  readonly thoughtCells: ReadonlyMap<string, ReadonlyMap<string, Histogram>>;
 }
 
 /**
@@ -167,6 +173,7 @@ export function computeSegments(input: SegmentInput): SegmentParts {
 
   const heatmap: SegmentParts["heatmap"] = [];
   const segmentViews: SegmentView[] = [];
+  const releasedCells = new Map<string, Map<string, Histogram>>();
   for (const decision of numberDecisions) {
     const key = sliceKey(decision);
     const slice = sliceNumber.get(key);
@@ -215,6 +222,7 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     const v = viewNumber.get(key);
     if (v === undefined) continue;
     const cells = thoughtCells[v]!;
+    releasedCells.set(key, new Map([...cells].map((id) => [id, histogramOf(id)])));
     const adjustedPrior = momentsPrior(adjusted.values());
     const ranked = rankThoughts(
       input.thoughts
@@ -242,5 +250,5 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     text: viewNumber.has(sliceKey(d)),
     ...(d.reason && { reason: d.reason }),
   }));
-  return { segments, heatmap, views: segmentViews };
+  return { segments, heatmap, views: segmentViews, thoughtCells: releasedCells };
 }

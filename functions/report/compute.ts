@@ -1,5 +1,6 @@
 import type { Counts } from "../domain/conversation.js";
 import { numberThreshold, textThreshold } from "../domain/conversation.js";
+import { opinionGroups } from "../domain/opinion-groups.js";
 import { publishedRanking } from "../domain/ranking.js";
 import {
   consensusThoughts,
@@ -10,6 +11,7 @@ import {
 } from "../domain/statistics.js";
 import type { RatingRecord } from "../repositories/ratings.js";
 import { type ThemeInput, themeCards, toStats } from "./cards.js";
+import { OPINION_ATTRIBUTE, opinionSection } from "./opinion.js";
 import type { Report, ReportThought } from "./schema.js";
 import { computeSegments, type SegmentView } from "./segment-views.js";
 
@@ -63,10 +65,11 @@ export function computeReport(input: ComputeInput): ComputedReport {
   const histogramOf = (id: string) => histograms.get(id) ?? ([0, 0, 0, 0, 0] as const);
   const texts = new Map(input.thoughts.map((t) => [t.id, t.text]));
 
-  // Every `score` and `ci` below (thoughts, themes, segment views) is rater-bias-adjusted: each
-  // rater's estimated generosity is taken off their stars before the Bayesian average, because
-  // with about twenty raters per thought it does not average out (rater-bias.ts). count, mean and
-  // histogram stay the stars people gave. The heatmap stays raw: it compares segments with each
+  // Every `score` and `ci` below (thoughts, themes, segment views) is rater-adjusted: each
+  // rater's estimated generosity is taken off their stars, and their leaning on the
+  // conversation's main axis of opinion is re-weighted to the whole room's, before the Bayesian
+  // average, because with about twenty raters per thought neither averages out (rater-bias.ts,
+  // domain/ranking.ts). count, mean and histogram stay the stars people gave. The heatmap stays raw: it compares segments with each
   // other, and a segment's overall leaning is exactly what a per-rater adjustment would erase.
   const { prior, ranked, momentsOf, biasOf } = publishedRanking(
     input.thoughts.map((t) => ({ id: t.id, histogram: t.histogram })),
@@ -80,14 +83,27 @@ export function computeReport(input: ComputeInput): ComputedReport {
     stats: toStats(t.stats),
   });
 
+  // Opinion groups: raters who rate alike (opinion.ts). Each group holds k_text raters at least,
+  // so that, if the release rule allows, its numbers per thought exist (segment views need k_text).
+  const groups = opinionGroups(input.ratings, { minGroupSize: textK });
+  const groupOf = "groupOf" in groups ? groups.groupOf : undefined;
+
   // Segments: slices of raters and their numbers, behind the release rule (segment-views.ts).
+  // Opinion groups join as one more rater attribute, decided with the directory's.
   const extra = input.raterAttributes;
-  const ratings = extra
-    ? input.ratings.map((r) => {
-        const more = extra.get(r.raterKey);
-        return more ? { ...r, attributes: { ...r.attributes, ...more } } : r;
-      })
-    : input.ratings;
+  const ratings =
+    extra || groupOf
+      ? input.ratings.map((r) => {
+          const more = extra?.get(r.raterKey);
+          const group = groupOf?.get(r.raterKey);
+          return more || group
+            ? {
+                ...r,
+                attributes: { ...r.attributes, ...more, ...(group && { [OPINION_ATTRIBUTE]: group }) },
+              }
+            : r;
+        })
+      : input.ratings;
   const parts = computeSegments({
     thoughts: input.thoughts,
     ratings,
@@ -98,6 +114,13 @@ export function computeReport(input: ComputeInput): ComputedReport {
     biasOf,
     asReportThought,
   });
+
+  const opinion = opinionSection(
+    groups,
+    parts,
+    ranked.map((t) => t.id),
+    k,
+  );
 
   const dayCounts = new Map<string, { thoughts: number; ratings: number }>();
   const bump = (day: string, field: "thoughts" | "ratings") => {
@@ -137,8 +160,16 @@ export function computeReport(input: ComputeInput): ComputedReport {
     themes: themeCards(input.themes.themes, histogramOf, momentsOf, prior, rankOf),
     consensusIds: consensusThoughts(ranked, prior).map((t) => t.id),
     polarizingIds: polarizingThoughts(ranked).map((t) => t.id),
+    opinionGroups: opinion.section,
     segments: parts.segments,
     heatmap: parts.heatmap,
   };
-  return { head, ranked: ranked.map(asReportThought), segmentViews: parts.views };
+  return {
+    head,
+    ranked: ranked.map((t) => {
+      const standing = opinion.byThought.get(t.id);
+      return standing ? { ...asReportThought(t), opinion: standing } : asReportThought(t);
+    }),
+    segmentViews: parts.views,
+  };
 }

@@ -13,11 +13,35 @@ export const statsSchema = z.object({
 });
 export type Stats = z.infer<typeof statsSchema>;
 
+/** One opinion group's view of a thought: released numbers only (report/opinion.ts). */
+export const groupShareSchema = z.object({
+  groupId: z.string(),
+  /** The group's raters of this thought. */
+  raters: z.int(),
+  /** Of them, the share who gave 4 or 5 stars. */
+  share: z.number(),
+});
+
+/** A thought's standing across opinion groups, when every group's number for it is released. */
+export const thoughtOpinionSchema = z.object({
+  /**
+   * Group-informed consensus: the product over groups of (4–5★ ratings + 1) ÷ (ratings + 2), as
+   * Pol.is defines it with agree votes. High only when every group rates the thought highly.
+   */
+  consensus: z.number(),
+  /** Highest minus lowest group's smoothed 4–5★ share. */
+  division: z.number(),
+  groups: z.array(groupShareSchema),
+});
+export type ThoughtOpinion = z.infer<typeof thoughtOpinionSchema>;
+
 export const reportThoughtSchema = z.object({
   id: z.string(),
   text: z.string(),
   themeId: z.string().nullable(),
   stats: statsSchema,
+  /** Absent when there are no opinion groups or a group's number for this thought is hidden. */
+  opinion: thoughtOpinionSchema.optional(),
 });
 export type ReportThought = z.infer<typeof reportThoughtSchema>;
 
@@ -75,6 +99,28 @@ export const segmentSchema = z.object({
   reason: z.enum(["too-few", "complement-too-few", "differs-from-another-slice"]).optional(),
 });
 
+/**
+ * Opinion groups (functions/domain/opinion-groups.ts): raters who rate alike, shown only in
+ * aggregate and only as the release rule allows, like any segment (their slices are
+ * `opinionGroup:A`, …, in `segments` and the heatmap).
+ */
+export const opinionGroupsSchema = z.object({
+  /**
+   * shown: groups and their numbers; too-few-raters: not enough people rated enough to tell
+   * groups apart at k_text each; no-pattern: ratings show no shared pattern; hidden: groups were
+   * found, but the release rule withholds at least one, so none is shown.
+   */
+  state: z.enum(["shown", "too-few-raters", "no-pattern", "hidden"]),
+  groups: z.array(z.object({ id: z.string(), key: z.string(), raters: z.int() })),
+  /** Mean silhouette of the grouping (−1…1): how clearly the groups stand apart. */
+  separation: z.number().nullable(),
+  /** Thoughts every group (and every released segment) rates highly, highest consensus first. */
+  commonGround: z.array(z.object({ thoughtId: z.string() }).extend(thoughtOpinionSchema.shape)),
+  /** Thoughts the groups rate most differently, widest gap first. */
+  divisive: z.array(z.object({ thoughtId: z.string() }).extend(thoughtOpinionSchema.shape)),
+});
+export type OpinionGroupsReport = z.infer<typeof opinionGroupsSchema>;
+
 export const reportSchema = z.object({
   conversation: z.object({ id: z.string(), title: z.string(), prompt: z.string(), state: z.string() }),
   version: z.int(),
@@ -98,6 +144,8 @@ export const reportSchema = z.object({
   themes: z.array(reportThemeSchema),
   consensusIds: z.array(z.string()),
   polarizingIds: z.array(z.string()),
+  /** Absent on reports computed before opinion groups existed. */
+  opinionGroups: opinionGroupsSchema.optional(),
   thoughts: z.array(reportThoughtSchema),
   /** Cursor for the next page of ranked thoughts; absent on the last page. */
   nextCursor: z.string().optional(),

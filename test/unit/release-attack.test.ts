@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { opinionGroups } from "../../functions/domain/opinion-groups.js";
 import type { Histogram } from "../../functions/domain/statistics.js";
 import { type ComputedReport, computeReport } from "../../functions/report/compute.js";
 import type { RatingRecord } from "../../functions/repositories/ratings.js";
@@ -166,9 +167,21 @@ function histogramOf(ratings: readonly RatingRecord[]) {
   return h;
 }
 
-/** Reads what the report released and attacks it; also checks the released numbers are the truth. */
+/**
+ * Reads what the report released and attacks it; also checks the released numbers are the truth.
+ * Opinion groups (issue 13) are slices too: the adversary is granted who is in which group (the
+ * grouping is a deterministic function of the ratings, which an insider with the table has), so
+ * every group number is attacked together with the directory's.
+ */
 function attackReport(c: Company, computed: ComputedReport, k: number, textK: number) {
-  const byKey = new Map(c.people.map((p) => [p.key, p]));
+  const grouping = opinionGroups(c.ratings, { minGroupSize: textK });
+  const groupOf = "groupOf" in grouping ? grouping.groupOf : new Map<string, string>();
+  const byKey = new Map(
+    c.people.map((p) => {
+      const group = groupOf.get(p.key);
+      return [p.key, group ? { ...p, attributes: { ...p.attributes, opinionGroup: group } } : p];
+    }),
+  );
   const raters = [...new Set(c.ratings.map((r) => r.raterKey))];
   const { head } = computed;
   const segments = head.segments ?? [];
@@ -232,7 +245,33 @@ function attackReport(c: Company, computed: ComputedReport, k: number, textK: nu
       expect(shown.stats.count).toBeGreaterThanOrEqual(k);
       cells.push({ people, histogram: histogramOf(cellRatings) });
     }
+    // The thought's standing across opinion groups: each group's raters and 4–5★ share.
+    const standing = computed.ranked.find((t) => t.id === thoughtId)?.opinion;
+    for (const g of standing?.groups ?? []) {
+      const people = membersOf(`opinionGroup:${g.groupId}`, thoughtRaters);
+      const cellRatings = ratingsOf.filter((r) => people.has(r.raterKey));
+      expect(g.raters).toBe(people.size);
+      expect(g.raters).toBeGreaterThanOrEqual(k);
+      expect(g.share * g.raters).toBeCloseTo(cellRatings.filter((r) => r.stars >= 4).length, 9);
+      cells.push({ people, histogram: histogramOf(cellRatings) });
+    }
     if (thoughtRaters.length > 0) attack(thoughtRaters, cells, k, `thought ${thoughtId}`);
+  }
+  // Common ground and divisive lists carry exactly those numbers, nothing more.
+  const section = head.opinionGroups;
+  for (const listed of [...(section?.commonGround ?? []), ...(section?.divisive ?? [])]) {
+    const { opinion } = computed.ranked.find((t) => t.id === listed.thoughtId)!;
+    expect(opinion).toEqual({
+      consensus: listed.consensus,
+      division: listed.division,
+      groups: listed.groups,
+    });
+  }
+  if (section?.state === "shown") {
+    for (const g of section.groups) expect(g.raters).toBe(membersOf(g.key, raters).size);
+  } else {
+    expect(section?.groups ?? []).toEqual([]);
+    expect(computed.ranked.every((t) => t.opinion === undefined)).toBe(true);
   }
 
   // 4. Across levels: a theme's cell minus the segment's released thought cells of that theme.
@@ -310,6 +349,58 @@ describe("the release rule under attack", () => {
     const covered = releasedLocations.reduce((sum, s) => sum + (s.raters ?? 0), 0);
     expect(60 - covered === 0 || 60 - covered >= 5).toBe(true);
     expect(60 - covered).not.toBe(3);
+    attackReport(c, computed, 5, 10);
+  });
+
+  /**
+   * Two camps of 30 with opposite views (even-numbered thoughts: camp A 4–5★, camp B 1–2★; odd
+   * ones the reverse), on 20 thoughts, 14 each. `department` says who is in which department.
+   */
+  function camps(department: (i: number) => string): Company {
+    const people: Person[] = Array.from({ length: 60 }, (_, i) => ({
+      key: `p${i}`,
+      attributes: { department: department(i) },
+    }));
+    const thoughtIds = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    const ratings = people.flatMap((p, i) =>
+      thoughtIds
+        .filter((_, j) => (i + j) % 10 < 7)
+        .map((thoughtId, j) => {
+          const likes = i < 30 === (Number(thoughtId.slice(1)) % 2 === 0);
+          return {
+            thoughtId,
+            raterKey: p.key,
+            attributes: p.attributes,
+            stars: likes ? 4 + ((i + j) % 2) : 1 + ((i * 7 + j) % 3 === 0 ? 2 : (i + j) % 2),
+            day: "2026-05-04",
+          };
+        }),
+    );
+    const themes = [
+      { id: "a", title: "A", summary: "s", keyPhrases: [], thoughtIds: thoughtIds.slice(0, 10) },
+      { id: "b", title: "B", summary: "s", keyPhrases: [], thoughtIds: thoughtIds.slice(10) },
+    ];
+    return { people, thoughtIds, ratings, themes };
+  }
+
+  it("shows opinion groups, common ground and division, and every group number survives the attack", () => {
+    const c = camps((i) => (i % 3 === 0 ? "Ops" : "Sales"));
+    const computed = report(c, 5, 10);
+    const section = computed.head.opinionGroups!;
+    expect(section.state).toBe("shown");
+    expect(section.groups.map((g) => g.raters)).toEqual([30, 30]);
+    expect(section.divisive.length).toBeGreaterThan(0);
+    expect(computed.ranked.filter((t) => t.opinion).length).toBeGreaterThan(10);
+    attackReport(c, computed, 5, 10);
+  });
+
+  it("does not let an opinion group and a department differ by two people", () => {
+    // Sales is camp A but two of its people: group A − Sales would be those two.
+    const c = camps((i) => (i < 28 ? "Sales" : "Ops"));
+    const computed = report(c, 5, 10);
+    const released = new Set((computed.head.segments ?? []).filter((s) => s.released).map((s) => s.key));
+    expect(opinionGroups(c.ratings, { minGroupSize: 10 }).groups).toHaveLength(2);
+    expect(released.has("opinionGroup:A") && released.has("department:Sales")).toBe(false);
     attackReport(c, computed, 5, 10);
   });
 

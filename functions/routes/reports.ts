@@ -5,7 +5,7 @@ import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
 import { toCsv, toMarkdown, toSlides } from "../report/export.js";
-import { type Report, reportSchema } from "../report/schema.js";
+import { type Report, type ReportThought, reportSchema } from "../report/schema.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import type { ThemeEdit } from "../repositories/reports.js";
 import type { Services } from "../services.js";
@@ -160,6 +160,10 @@ function applyEdits<T extends { themes: ReportHead["themes"] }>(
 }
 
 export function reportRoutes(s: Services) {
+  /** A thought's standing across opinion groups is a group number: leadership only, like segments. */
+  const forCaller = (thoughts: readonly ReportThought[], caller: Caller): ReportThought[] =>
+    isStaff(caller) ? [...thoughts] : thoughts.map(({ opinion: _opinion, ...t }) => t);
+
   const load = async (
     conversation: StoredConversation,
     caller: Caller,
@@ -178,11 +182,15 @@ export function reportRoutes(s: Services) {
       approved: conversation.approvedReportVersion === version,
       responses: responsesFor(head.themes, responses),
     };
-    // Segments are for leadership; participants see the whole-conversation results.
-    const { segments, heatmap, ...overall } = base;
+    // Segments and opinion groups are for leadership; participants see the whole-conversation results.
+    const { segments, heatmap, opinionGroups: _groups, ...overall } = base;
     const shared = isStaff(caller) ? base : overall;
     if (!segment) {
-      return { ...shared, thoughts, ...(nextPage !== undefined && { nextCursor: String(nextPage) }) };
+      return {
+        ...shared,
+        thoughts: forCaller(thoughts, caller),
+        ...(nextPage !== undefined && { nextCursor: String(nextPage) }),
+      };
     }
     if (!isStaff(caller)) throw new ForbiddenError("Segment views are for leadership.");
     const decision = segments?.find((d) => d.key === segment);
@@ -266,7 +274,7 @@ export function reportRoutes(s: Services) {
       // Exports hold every thought: read every page of the version (a download, not a hot path).
       const thoughts = [];
       for await (const page of s.reports.allThoughts(id, visibleVersion(conversation, caller)))
-        thoughts.push(...page);
+        thoughts.push(...forCaller(page, caller));
       const { nextCursor: _next, ...report } = { ...first, thoughts };
       const name = `groundswell-${conversation.title
         .toLowerCase()

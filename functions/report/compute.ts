@@ -118,7 +118,7 @@ export function computeReport(input: ComputeInput): ComputedReport {
   const opinion = opinionSection(
     groups,
     parts,
-    ranked.map((t) => t.id),
+    ranked.map((t) => ({ id: t.id, text: texts.get(t.id) ?? "" })),
     k,
   );
 

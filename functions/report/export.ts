@@ -21,6 +21,9 @@ const round = (x: number | null, digits = 2) => (x === null ? null : Number(x.to
 
 export function toCsv(report: Report): string {
   const themeTitle = new Map(report.themes.map((t) => [t.id, t.title]));
+  // Opinion-group columns only when the report shows groups (leadership's export, groups released);
+  // a thought whose group numbers are withheld leaves them empty.
+  const groups = report.opinionGroups?.state === "shown" ? report.opinionGroups.groups : [];
   const header = [
     "rank",
     "thought_id",
@@ -38,6 +41,8 @@ export function toCsv(report: Report): string {
     "stars_3",
     "stars_4",
     "stars_5",
+    ...(groups.length > 0 ? ["group_consensus", "group_division"] : []),
+    ...groups.flatMap((g) => [`group_${g.id}_raters`, `group_${g.id}_share_4_5`]),
   ];
   const rows = report.thoughts.map((t, i) =>
     [
@@ -53,6 +58,13 @@ export function toCsv(report: Report): string {
       round(t.stats.agreement),
       round(t.stats.polarization),
       ...t.stats.histogram,
+      ...(groups.length > 0
+        ? [round(t.opinion?.consensus ?? null, 3), round(t.opinion?.division ?? null, 3)]
+        : []),
+      ...groups.flatMap((g) => {
+        const share = t.opinion?.groups.find((x) => x.groupId === g.id);
+        return [share?.raters ?? null, round(share?.share ?? null, 3)];
+      }),
     ]
       .map(csvCell)
       .join(","),
@@ -168,6 +180,7 @@ export function toMarkdown(report: Report): string {
       `${i + 1}. ${t.text.replace(/\n/g, " ")} — ranking score ${t.stats.score.toFixed(2)} (${t.stats.count} ratings)`,
     );
   });
+  lines.push(...opinionMarkdown(report));
   if (report.notes.length > 0) lines.push("", "## Notes", "", ...report.notes.map((n) => `- ${n}`));
   lines.push(
     "",
@@ -272,3 +285,48 @@ ${slides.join("\n")}
 </body></html>
 `;
 }
+
+/** Plain-language opinion-group section: who agrees with whom, without naming anyone. */
+function opinionMarkdown(report: Report): string[] {
+  const section = report.opinionGroups;
+  if (!section) return [];
+  const lines = ["", "## Opinion groups", ""];
+  if (section.state !== "shown") return [...lines, opinionAbsence[section.state]];
+  const sizes = section.groups.map((g) => `group ${g.id}: ${g.raters} people`).join(", ");
+  lines.push(
+    `Raters fall into ${section.groups.length} groups by how they rated (${sizes}). The groups come from rating patterns alone: no one is named, and a group is shown only in aggregate.`,
+  );
+  const list = (title: string, intro: string, entries: OpinionEntry[], empty: string) => {
+    lines.push("", `### ${title}`, "", intro, "");
+    if (entries.length === 0) lines.push(empty);
+    for (const [i, t] of entries.entries()) {
+      const text = t.text.replace(/\n/g, " ");
+      const shares = t.groups.map((g) => `${g.groupId} ${Math.round(g.share * 100)}%`).join(", ");
+      lines.push(`${i + 1}. ${text} — 4–5★ by group: ${shares}`);
+    }
+  };
+  list(
+    "Common ground",
+    "Thoughts most people in every group rate 4 or 5 stars, strongest agreement across groups first.",
+    section.commonGround,
+    "No thought is rated highly by every group.",
+  );
+  list(
+    "Where groups differ",
+    "Thoughts the groups rate most differently, widest gap first.",
+    section.divisive,
+    "No thought divides the groups clearly.",
+  );
+  return lines;
+}
+
+type OpinionEntry = NonNullable<Report["opinionGroups"]>["commonGround"][number];
+
+/** Why a report shows no opinion groups, in plain language (the report page says the same). */
+export const opinionAbsence = {
+  "too-few-raters":
+    "Too few people rated enough thoughts to tell opinion groups apart with enough people in each.",
+  "no-pattern": "Ratings show no clear groups: people who rated alike on some thoughts differed on others.",
+  hidden:
+    "Opinion groups were found, but showing them could narrow another group below the anonymity threshold, so they are withheld.",
+} as const;

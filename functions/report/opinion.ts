@@ -34,9 +34,10 @@ const tally = (histogram: Histogram) => ({
 export function opinionSection(
   found: OpinionGroups | { readonly groups: readonly []; readonly reason: "too-few-raters" | "no-pattern" },
   parts: Pick<SegmentParts, "segments" | "thoughtCells">,
-  thoughtIds: readonly string[],
+  thoughts: readonly { readonly id: string; readonly text: string }[],
   k: number,
 ): OpinionSection {
+  const textOf = new Map(thoughts.map((t) => [t.id, t.text]));
   const empty = (state: OpinionGroupsReport["state"]): OpinionSection => ({
     section: { state, groups: [], separation: null, commonGround: [], divisive: [] },
     byThought: new Map(),
@@ -52,7 +53,7 @@ export function opinionSection(
   const segmentCells = [...parts.thoughtCells]
     .filter(([key]) => !keys.includes(key))
     .map(([, cells]) => cells);
-  const thoughts: ThoughtConsensus[] = thoughtIds.flatMap((id) => {
+  const standings: ThoughtConsensus[] = thoughts.flatMap(({ id }) => {
     const cells = groupCells.map((cells) => cells.get(id));
     if (cells.some((c) => c === undefined)) return [];
     return [
@@ -70,6 +71,7 @@ export function opinionSection(
     });
   const entry = (t: ThoughtConsensus) => ({
     thoughtId: t.thoughtId,
+    text: textOf.get(t.thoughtId) ?? "",
     ...opinionOf(t),
   });
   return {
@@ -81,10 +83,10 @@ export function opinionSection(
         raters: decisions.get(keys[i]!)!.raters ?? g.size,
       })),
       separation: found.separation,
-      commonGround: commonGround(thoughts, { limit: listSize, segmentsOf, k }).map(entry),
-      divisive: divisive(thoughts, { limit: listSize }).map(entry),
+      commonGround: commonGround(standings, { limit: listSize, segmentsOf, k }).map(entry),
+      divisive: divisive(standings, { limit: listSize }).map(entry),
     },
-    byThought: new Map(thoughts.map((t) => [t.thoughtId, opinionOf(t)])),
+    byThought: new Map(standings.map((t) => [t.thoughtId, opinionOf(t)])),
   };
 }
 

@@ -99,6 +99,11 @@ export const segmentSchema = z.object({
   reason: z.enum(["too-few", "complement-too-few", "differs-from-another-slice"]).optional(),
 });
 
+/** A listed thought (common ground, divisive) with its text: the lists are read beside the top list. */
+const opinionEntrySchema = z
+  .object({ thoughtId: z.string(), text: z.string() })
+  .extend(thoughtOpinionSchema.shape);
+
 /**
  * Opinion groups (functions/domain/opinion-groups.ts): raters who rate alike, shown only in
  * aggregate and only as the release rule allows, like any segment (their slices are
@@ -115,9 +120,9 @@ export const opinionGroupsSchema = z.object({
   /** Mean silhouette of the grouping (−1…1): how clearly the groups stand apart. */
   separation: z.number().nullable(),
   /** Thoughts every group (and every released segment) rates highly, highest consensus first. */
-  commonGround: z.array(z.object({ thoughtId: z.string() }).extend(thoughtOpinionSchema.shape)),
+  commonGround: z.array(opinionEntrySchema),
   /** Thoughts the groups rate most differently, widest gap first. */
-  divisive: z.array(z.object({ thoughtId: z.string() }).extend(thoughtOpinionSchema.shape)),
+  divisive: z.array(opinionEntrySchema),
 });
 export type OpinionGroupsReport = z.infer<typeof opinionGroupsSchema>;
 

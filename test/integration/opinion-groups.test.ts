@@ -1,0 +1,126 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createHarness, employees, type Harness } from "../helpers/harness.js";
+
+/**
+ * Opinion groups through the API (issue 13): two camps of raters who rate the same thoughts in
+ * opposite ways, and one topic everyone likes. The report shows the two groups in aggregate, the
+ * liked topic as common ground and the contested ones as divisive; participants never see groups,
+ * and the exports carry the same numbers as the API.
+ */
+let h: Harness;
+let id: string;
+const leader = "leader@example.com";
+const facilitator = "facilitator@example.com";
+const topics = ["office", "remote", "tools"];
+/** Camp A: every other employee (13 of 26); camp B the rest. */
+const campA = new Set(employees.filter((_, i) => i % 2 === 0));
+
+const starsOf = (text: string, rater: string, j: number) => {
+  if (text.startsWith("[tools]")) return 4 + (j % 2);
+  const likes = text.startsWith("[office]") === campA.has(rater);
+  return likes ? 4 + (j % 2) : 1 + (j % 2);
+};
+
+beforeAll(async () => {
+  h = await createHarness();
+  id = await h.openConversation("sharing");
+  for (const [i, author] of employees.slice(0, 24).entries()) {
+    await h.call("POST", `/api/conversations/${id}/thoughts`, {
+      as: author,
+      body: { text: `[${topics[i % 3]}] Thought ${i}: our next year should favour ${topics[i % 3]} work.` },
+      idempotent: true,
+    });
+  }
+  await h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "rating" } });
+  for (const rater of employees) {
+    for (let round = 0; round < 2; round++) {
+      const batch = await h.call("GET", `/api/conversations/${id}/rating-batch?size=10`, { as: rater });
+      for (const [j, t] of (batch.body.thoughts as { id: string; text: string }[]).entries()) {
+        await h.call("PUT", `/api/conversations/${id}/ratings/${t.id}`, {
+          as: rater,
+          body: { stars: starsOf(t.text, rater, j) },
+        });
+      }
+    }
+  }
+  await h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "closed" } });
+  await h.jobsDone();
+}, 300_000);
+
+interface Entry {
+  thoughtId: string;
+  text: string;
+  consensus: number;
+  division: number;
+  groups: { groupId: string; raters: number; share: number }[];
+}
+
+describe("opinion groups in the report", () => {
+  it("shows two groups in aggregate, the shared topic as common ground and the contested ones as divisive", async () => {
+    const report = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
+    expect(report.status).toBe(200);
+    const section = report.body.opinionGroups;
+    expect(section.state).toBe("shown");
+    expect(section.groups).toHaveLength(2);
+    const sizes = section.groups.map((g: { raters: number }) => g.raters);
+    expect(sizes.every((n: number) => n >= report.body.textAnonymityThreshold)).toBe(true);
+    expect(sizes.reduce((s: number, n: number) => s + n, 0)).toBe(employees.length);
+    // Groups are released slices like departments: listed with the segments, decided together.
+    for (const g of section.groups) {
+      const decision = report.body.segments.find((s: { key: string }) => s.key === g.key);
+      expect(decision).toMatchObject({ released: true, text: true, raters: g.raters });
+    }
+    const common = section.commonGround as Entry[];
+    const divisive = section.divisive as Entry[];
+    expect(common.length).toBeGreaterThan(0);
+    expect(common.every((t) => t.text.startsWith("[tools]"))).toBe(true);
+    expect(divisive.length).toBeGreaterThan(0);
+    expect(divisive.every((t) => !t.text.startsWith("[tools]"))).toBe(true);
+    for (const t of [...common, ...divisive]) {
+      expect(t.groups.every((g) => g.raters >= report.body.anonymityThreshold)).toBe(true);
+      const ranked = report.body.thoughts.find((x: { id: string }) => x.id === t.thoughtId);
+      expect(ranked.opinion).toEqual({ consensus: t.consensus, division: t.division, groups: t.groups });
+    }
+    expect(JSON.stringify(report.body)).not.toMatch(/raterKey|authorKey|@example\.com/);
+  });
+
+  it("opens a group's own view like any segment", async () => {
+    const report = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
+    const key = report.body.opinionGroups.groups[0].key;
+    const view = await h.call("GET", `/api/conversations/${id}/report?segment=${encodeURIComponent(key)}`, {
+      as: leader,
+    });
+    expect(view.status).toBe(200);
+    expect(view.body.segment).toBe(key);
+  });
+
+  it("exports the groups' numbers to leadership in CSV and Markdown", async () => {
+    const csv = await h.call("GET", `/api/conversations/${id}/export?format=csv`, { as: leader });
+    const [header, ...rows] = String(csv.body).trim().split("\r\n");
+    expect(header).toContain("group_consensus,group_division,group_A_raters,group_A_share_4_5");
+    expect(rows).toHaveLength(24);
+    const md = String(
+      (await h.call("GET", `/api/conversations/${id}/export?format=md`, { as: leader })).body,
+    );
+    expect(md).toContain("## Opinion groups");
+    expect(md).toContain("### Common ground");
+    expect(md).toMatch(/### Where groups differ\n\n.*\n\n1\. \[(office|remote)\]/);
+  });
+
+  it("never shows groups or a thought's group numbers to participants", async () => {
+    await h.call("POST", `/api/conversations/${id}/report/approve`, { as: leader, body: { version: 1 } });
+    const published = await h.call("POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "published" },
+    });
+    expect(published.status).toBe(200);
+    const seen = await h.call("GET", `/api/conversations/${id}/report`, { as: employees[0] });
+    expect(seen.status).toBe(200);
+    expect(seen.body.opinionGroups).toBeUndefined();
+    expect(seen.body.thoughts.some((t: { opinion?: unknown }) => t.opinion !== undefined)).toBe(false);
+    const csv = await h.call("GET", `/api/conversations/${id}/export?format=csv`, { as: employees[0] });
+    expect(String(csv.body)).not.toContain("group_");
+    const md = await h.call("GET", `/api/conversations/${id}/export?format=md`, { as: employees[0] });
+    expect(String(md.body)).not.toContain("Opinion groups");
+  });
+});

@@ -4,6 +4,12 @@ import {
   healthyParticipation,
   type RatedFigures,
 } from "../domain/executive-summary.js";
+import {
+  commonGroundExplanation,
+  divisiveExplanation,
+  opinionAbsence,
+  opinionExplanation,
+} from "../domain/opinion-wording.js";
 import { statusLabel } from "../domain/responses.js";
 import type { Report, ReportThought } from "./schema.js";
 
@@ -293,9 +299,7 @@ function opinionMarkdown(report: Report): string[] {
   const lines = ["", "## Opinion groups", ""];
   if (section.state !== "shown") return [...lines, opinionAbsence[section.state]];
   const sizes = section.groups.map((g) => `group ${g.id}: ${g.raters} people`).join(", ");
-  lines.push(
-    `Raters fall into ${section.groups.length} groups by how they rated (${sizes}). The groups come from rating patterns alone: no one is named, and a group is shown only in aggregate.`,
-  );
+  lines.push(`Raters fall into ${section.groups.length} groups (${sizes}). ${opinionExplanation}`);
   const list = (title: string, intro: string, entries: OpinionEntry[], empty: string) => {
     lines.push("", `### ${title}`, "", intro, "");
     if (entries.length === 0) lines.push(empty);
@@ -307,13 +311,13 @@ function opinionMarkdown(report: Report): string[] {
   };
   list(
     "Common ground",
-    "Thoughts most people in every group rate 4 or 5 stars, strongest agreement across groups first.",
+    commonGroundExplanation,
     section.commonGround,
     "No thought is rated highly by every group.",
   );
   list(
     "Where groups differ",
-    "Thoughts the groups rate most differently, widest gap first.",
+    divisiveExplanation,
     section.divisive,
     "No thought divides the groups clearly.",
   );
@@ -321,12 +325,3 @@ function opinionMarkdown(report: Report): string[] {
 }
 
 type OpinionEntry = NonNullable<Report["opinionGroups"]>["commonGround"][number];
-
-/** Why a report shows no opinion groups, in plain language (the report page says the same). */
-export const opinionAbsence = {
-  "too-few-raters":
-    "Too few people rated enough thoughts to tell opinion groups apart with enough people in each.",
-  "no-pattern": "Ratings show no clear groups: people who rated alike on some thoughts differed on others.",
-  hidden:
-    "Opinion groups were found, but showing them could narrow another group below the anonymity threshold, so they are withheld.",
-} as const;

@@ -94,6 +94,7 @@ const attributeLabels: Record<string, string> = {
   location: "Location",
   tenureBand: "Tenure",
   level: "Level",
+  opinionGroup: "Opinion group",
 };
 
 export function attributeLabel(name: string): string {

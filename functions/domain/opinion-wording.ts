@@ -20,3 +20,7 @@ export const commonGroundExplanation =
 
 export const divisiveExplanation =
   "Thoughts the groups rated most differently, widest gap first: worth talking through together.";
+
+/** When no thought has every group's number released: why the lists are empty. */
+export const notComparable = (k: number) =>
+  `No thought was rated by at least ${k} people in every group, so no thought can be compared across groups without narrowing a group too far. How each group rated each theme is in the comparison by group.`;

@@ -7,6 +7,7 @@ import {
 import {
   commonGroundExplanation,
   divisiveExplanation,
+  notComparable,
   opinionAbsence,
   opinionExplanation,
 } from "../domain/opinion-wording.js";
@@ -300,6 +301,7 @@ function opinionMarkdown(report: Report): string[] {
   if (section.state !== "shown") return [...lines, opinionAbsence[section.state]];
   const sizes = section.groups.map((g) => `group ${g.id}: ${g.raters} people`).join(", ");
   lines.push(`Raters fall into ${section.groups.length} groups (${sizes}). ${opinionExplanation}`);
+  if (section.comparable === 0) return [...lines, "", notComparable(report.anonymityThreshold)];
   const list = (title: string, intro: string, entries: OpinionEntry[], empty: string) => {
     lines.push("", `### ${title}`, "", intro, "");
     if (entries.length === 0) lines.push(empty);

@@ -39,7 +39,7 @@ export function opinionSection(
 ): OpinionSection {
   const textOf = new Map(thoughts.map((t) => [t.id, t.text]));
   const empty = (state: OpinionGroupsReport["state"]): OpinionSection => ({
-    section: { state, groups: [], separation: null, commonGround: [], divisive: [] },
+    section: { state, groups: [], separation: null, comparable: 0, commonGround: [], divisive: [] },
     byThought: new Map(),
   });
   if (!("groupOf" in found)) return empty(found.reason);
@@ -83,6 +83,7 @@ export function opinionSection(
         raters: decisions.get(keys[i]!)!.raters ?? g.size,
       })),
       separation: found.separation,
+      comparable: standings.length,
       commonGround: commonGround(standings, { limit: listSize, segmentsOf, k }).map(entry),
       divisive: divisive(standings, { limit: listSize }).map(entry),
     },

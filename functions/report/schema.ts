@@ -119,6 +119,11 @@ export const opinionGroupsSchema = z.object({
   groups: z.array(z.object({ id: z.string(), key: z.string(), raters: z.int() })),
   /** Mean silhouette of the grouping (−1…1): how clearly the groups stand apart. */
   separation: z.number().nullable(),
+  /**
+   * Thoughts whose every group number is released (each group ≥ k raters of it): the ones common
+   * ground and division can be read on. 0 when thoughts had too few ratings per group.
+   */
+  comparable: z.int(),
   /** Thoughts every group (and every released segment) rates highly, highest consensus first. */
   commonGround: z.array(opinionEntrySchema),
   /** Thoughts the groups rate most differently, widest gap first. */

@@ -62,6 +62,7 @@ describe("opinion groups in the report", () => {
     const section = report.body.opinionGroups;
     expect(section.state).toBe("shown");
     expect(section.groups).toHaveLength(2);
+    expect(section.comparable).toBeGreaterThan(10);
     const sizes = section.groups.map((g: { raters: number }) => g.raters);
     expect(sizes.every((n: number) => n >= report.body.textAnonymityThreshold)).toBe(true);
     expect(sizes.reduce((s: number, n: number) => s + n, 0)).toBe(employees.length);

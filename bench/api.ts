@@ -5,17 +5,19 @@
  *  2. API overhead on loopback: wall time of HTTP requests as a ratio to the time spent in the
  *     DynamoDB calls those same requests made.
  *  3. The report over 10,000 thoughts and 250,000 ratings, offline themes included.
- *  4. The bundled API Lambda: size, and cold init time as a ratio to an empty handler.
+ *  4. Every Lambda bundle (API, worker, scheduler, mail): size, the largest parts, and cold init
+ *     time as a ratio to a handler that only loads the AWS SDK.
  *  5. The web app's first-load JavaScript.
  */
 
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { serve } from "@hono/node-server";
-import { build } from "esbuild";
+import type { Metafile } from "esbuild";
 import { createApp } from "../functions/app.js";
 import { createLocalIssuer, generateSigningKey } from "../functions/auth/local-issuer.js";
 import { createDocumentClient } from "../functions/db/client.js";
@@ -26,6 +28,7 @@ import { starterDirectory } from "../functions/local/starter-directory.js";
 import { DirectoryRepository } from "../functions/repositories/directory.js";
 import { RoundRepository } from "../functions/repositories/rounds.js";
 import { offlineThemeEngine } from "../functions/themes/select.js";
+import { bundleLambda, lambdaEntries } from "../infra/bundle.js";
 import { coveredMs, instrument } from "./instrument.js";
 
 const table = (rows: Record<string, string | number>[]) => console.table(rows);
@@ -144,63 +147,107 @@ async function apiCosts() {
   await dynamo.stop();
 }
 
-async function lambdaBundle() {
-  // Inside the project, so the bundle resolves the AWS SDK from node_modules as Lambda's runtime would.
-  const out = resolve(mkdtempSync(join("node_modules", ".cache", "groundswell-bundle-")));
-  const bundle = async (entry: string, file: string) => {
-    await build({
-      entryPoints: [entry],
-      outfile: join(out, file),
-      bundle: true,
-      minify: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
-      // The Lambda runtime ships the AWS SDK v3; the stack bundles the same way.
-      external: ["@aws-sdk/*"],
-      banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-      logLevel: "silent",
-    });
-    return join(out, file);
-  };
-  const api = await bundle("functions/api/handler.ts", "api.mjs");
-  writeFileSync(join(out, "empty.ts"), "export const handler = async () => ({ statusCode: 200 });\n");
-  const empty = await bundle(join(out, "empty.ts"), "empty.mjs");
-  // The floor any DynamoDB-backed handler pays: loading the SDK the runtime ships.
-  writeFileSync(
-    join(out, "sdk.ts"),
-    'import "@aws-sdk/client-dynamodb";\nimport "@aws-sdk/lib-dynamodb";\nexport const handler = async () => ({ statusCode: 200 });\n',
-  );
-  const sdkOnly = await bundle(join(out, "sdk.ts"), "sdk.mjs");
-  const initMs = (file: string) => {
-    const runs = Array.from({ length: 7 }, () =>
-      Number(
-        execFileSync(process.execPath, [
-          "--input-type=module",
-          "-e",
-          `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`,
-        ])
-          .toString()
-          .trim(),
-      ),
+/** Bytes of a bundle by what they come from: an npm package, or a folder of our code. */
+function contributors(metafile: Metafile, top = 8) {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint)!;
+  const bySource = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+    const key = pkg ?? input.split("/").slice(0, 2).join("/");
+    bySource.set(key, (bySource.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...bySource]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, bytes]) => `${key} ${Math.round(bytes / 1024)}`)
+    .join(", ");
+}
+
+async function lambdaBundles() {
+  // Inside the project, so a bundle resolves the AWS SDK from node_modules as Lambda's runtime would.
+  const cache = join("node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const out = resolve(mkdtempSync(join(cache, "groundswell-bundle-")));
+  try {
+    // The environment the stack gives the functions (CONTRACTS.md): some read it at import.
+    const lambdaEnv = {
+      ...process.env,
+      AWS_REGION: "us-east-1",
+      TABLE_NAME: "bench",
+      JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench",
+      JWT_AUDIENCE: "bench",
+      JWKS_URL: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench/.well-known/jwks.json",
+      AUTHOR_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:000000000000:secret:bench",
+      THEME_JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/bench-themes",
+      MAIL_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/bench-mail",
+      MAIL_FROM: "groundswell@example.com",
+      APP_URL: "https://groundswell.example.com",
+      ORIGIN_VERIFY: "bench",
+      USER_POOL_ID: "us-east-1_bench",
+      POWERTOOLS_SERVICE_NAME: "bench",
+    };
+    /** Median of 7 cold imports; NaN when the bundle cannot even be imported here (printed as such). */
+    const initMs = (file: string) => {
+      try {
+        const runs = Array.from({ length: 7 }, () =>
+          Number(
+            execFileSync(
+              process.execPath,
+              [
+                "--input-type=module",
+                "-e",
+                `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});console.log(performance.now()-t)`,
+              ],
+              { env: lambdaEnv, stdio: ["ignore", "pipe", "pipe"] },
+            )
+              .toString()
+              .trim(),
+          ),
+        );
+        return median(runs);
+      } catch {
+        return Number.NaN;
+      }
+    };
+    const handlerOnly = async (name: string, source: string) => {
+      writeFileSync(join(out, `${name}.ts`), source);
+      return (await bundleLambda(relative(resolve("."), join(out, `${name}.ts`)), join(out, name))).file;
+    };
+    // The floor any DynamoDB-backed handler pays: loading the SDK the runtime ships.
+    const sdkOnly = await handlerOnly(
+      "sdk-only",
+      'import "@aws-sdk/client-dynamodb";\nimport "@aws-sdk/lib-dynamodb";\nexport const handler = async () => ({ statusCode: 200 });\n',
     );
-    return median(runs);
-  };
-  const apiInit = initMs(api);
-  const emptyInit = initMs(empty);
-  const sdkInit = initMs(sdkOnly);
-  console.log("\nAPI Lambda bundle (esbuild, minified ESM, AWS SDK external as on the Lambda runtime)");
-  table([
-    {
-      "bundle KB": Math.round(statSync(api).size / 1024),
-      "gzip KB": Math.round(gzipSync(readFileSync(api)).length / 1024),
-      "init ms (import)": Number(apiInit.toFixed(1)),
-      "empty handler ms": Number(emptyInit.toFixed(1)),
-      "ratio to empty": Number((apiInit / emptyInit).toFixed(1)),
-      "SDK-only handler ms": Number(sdkInit.toFixed(1)),
-      "ratio to SDK-only": Number((apiInit / sdkInit).toFixed(2)),
-    },
-  ]);
+    const empty = await handlerOnly("empty", "export const handler = async () => ({ statusCode: 200 });\n");
+    const sdkInit = initMs(sdkOnly);
+    const emptyInit = initMs(empty);
+    const budgets: Record<string, string> = { api: "≤ 250 KB, init ≤ 1.3×", scheduler: "≤ 300 KB" };
+    const rows = [];
+    const pulls: string[] = [];
+    for (const [name, entry] of Object.entries(lambdaEntries)) {
+      const { file, metafile } = await bundleLambda(entry, join(out, name.replace(/\s/g, "-")));
+      const init = initMs(file);
+      rows.push({
+        function: name,
+        "bundle KB": Math.round(statSync(file).size / 1024),
+        "gzip KB": Math.round(gzipSync(readFileSync(file)).length / 1024),
+        "init ms (import)": Number.isNaN(init) ? "import failed" : Number(init.toFixed(1)),
+        "ratio to SDK-only": Number.isNaN(init) ? "" : Number((init / sdkInit).toFixed(2)),
+        "done-when": budgets[name] ?? "",
+      });
+      pulls.push(`  ${name}: ${contributors(metafile)}`);
+    }
+    console.log(
+      "\nLambda bundles (infra/bundle.ts, as the stack deploys them: minified ESM, AWS SDK external)",
+    );
+    console.log(
+      `  SDK-only handler init ${sdkInit.toFixed(1)} ms, empty handler ${emptyInit.toFixed(1)} ms (median of 7 cold imports)`,
+    );
+    table(rows);
+    console.log(`Largest parts (KB): \n${pulls.join("\n")}`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 function webFirstLoad() {
@@ -231,7 +278,10 @@ function reportAtScale() {
   table([result]);
 }
 
-await apiCosts();
-reportAtScale();
-await lambdaBundle();
+// `npm run bench -- --bundles` runs the bundle section alone.
+if (!process.argv.includes("--bundles")) {
+  await apiCosts();
+  reportAtScale();
+}
+await lambdaBundles();
 webFirstLoad();

@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+
+/**
+ * How every Lambda is bundled: one esbuild configuration for the stack (infra/constructs/
+ * node-lambda.ts runs this file at synth) and for `npm run bench`, so the bench measures what
+ * deploys. Minified ESM for Node.js 22, source map beside it, the AWS SDK left to the runtime.
+ */
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+
+/** The function entries, by the name the bench prints. */
+export const lambdaEntries = {
+  api: "functions/api/handler.ts",
+  worker: "functions/workers/worker-handler.ts",
+  scheduler: "functions/scheduler/handler.ts",
+  "mail worker": "functions/notify/mail-worker-handler.ts",
+  "mail suppression": "functions/notify/suppression-handler.ts",
+} as const;
+
+function replaceOnce(source: string, from: string, to: string, file: string): string {
+  const at = source.indexOf(from);
+  if (at < 0 || source.indexOf(from, at + 1) >= 0) {
+    throw new Error(
+      `infra/bundle.ts: expected exactly one \`${from}\` in ${file}. @hono/zod-openapi changed: ` +
+        "check that it still hands zod's whole namespace to extendZodWithOpenApi, and update or drop this patch.",
+    );
+  }
+  return source.slice(0, at) + to + source.slice(at + from.length);
+}
+
+/**
+ * @hono/zod-openapi calls `extendZodWithOpenApi(z)` with zod's namespace object, and a namespace
+ * used as a value makes esbuild keep every export of zod: its 40 locales (260 KB) and the JSON
+ * Schema converters among them. That function reads `zod.ZodType` and nothing else
+ * (@asteasolutions/zod-to-openapi 9.x), so the bundle hands it just that; the rest of zod is then
+ * shaken like any other import. A changed library fails the build here rather than growing it.
+ */
+export const zodNamespacePlugin: Plugin = {
+  name: "zod-namespace",
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@hono[\\/]zod-openapi[\\/]dist[\\/]index\.mjs$/ }, async (args) => {
+      let source = await readFile(args.path, "utf8");
+      source = replaceOnce(source, 'import { z } from "zod";', 'import * as z from "zod";', args.path);
+      source = replaceOnce(
+        source,
+        "extendZodWithOpenApi(z);",
+        "extendZodWithOpenApi({ ZodType: z.ZodType });",
+        args.path,
+      );
+      return { contents: source, loader: "js" };
+    });
+  },
+};
+
+export interface BundleResult {
+  /** The bundle, `<outdir>/index.mjs` (the handler is `index.handler`). */
+  readonly file: string;
+  readonly metafile: Metafile;
+}
+
+export async function bundleLambda(entry: string, outdir: string): Promise<BundleResult> {
+  const file = join(resolve(outdir), "index.mjs");
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: [join(repoRoot, entry)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    mainFields: ["module", "main"],
+    // The runtime ships AWS SDK v3; bundling it would only grow the package and the cold start.
+    external: ["@aws-sdk/*"],
+    // CommonJS dependencies bundled into ESM still call require().
+    banner: {
+      js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
+    },
+    plugins: [zodNamespacePlugin],
+    metafile: true,
+    logLevel: "warning",
+  });
+  return { file, metafile: result.metafile };
+}
+
+// `node --import tsx infra/bundle.ts <entry> <outdir>`: what the stack's local bundling runs.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [entry, outdir] = process.argv.slice(2);
+  if (!entry || !outdir) {
+    console.error("usage: node --import tsx infra/bundle.ts <entry> <outdir>");
+    process.exit(2);
+  }
+  await bundleLambda(entry, outdir);
+}

@@ -30,7 +30,39 @@ public final class LoopbackDynamoDBLocal {
       bound++;
     }
     if (bound == 0) fail("DynamoDB Local has no connector to bind.");
+    if (Boolean.getBoolean("groundswell.dynamodb.exitWithParent")) exitWithParent();
     proxy.start();
+  }
+
+  /**
+   * The parent holds our stdin open for as long as it lives; end of input means it is gone (even
+   * SIGKILLed, or a test run killed on a time-out), so the database goes too instead of staying
+   * behind as an orphan holding memory and a port.
+   */
+  private static void exitWithParent() {
+    Thread watch = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // input is ignored; only its end matters
+        }
+      } catch (java.io.IOException e) {
+        // a broken pipe is an end too
+      }
+      // A clean exit closes the database files; if a shutdown hook hangs, halt after 5 s.
+      Thread halt = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          // halting anyway
+        }
+        Runtime.getRuntime().halt(0);
+      });
+      halt.setDaemon(true);
+      halt.start();
+      System.exit(0);
+    }, "groundswell-parent-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   private static void fail(String message) {

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 export interface DynamoLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The JVM's process id; it exits by itself when this process ends (LoopbackDynamoDBLocal.java). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -132,6 +134,8 @@ export async function startDynamoLocal(
     [
       `-Djava.library.path=${join(jarFolder, "DynamoDBLocal_lib")}`,
       `-Dgroundswell.dynamodb.host=${dynamoLocalHost}`,
+      // It exits when our end of its stdin closes: it never outlives this process.
+      "-Dgroundswell.dynamodb.exitWithParent=true",
       // A short-lived local database: the client compiler alone starts in half the CPU and, over
       // thousands of calls, also spends less per call than waiting for C2 (docs/operations.md).
       "-XX:TieredStopAtLevel=1",
@@ -145,7 +149,7 @@ export async function startDynamoLocal(
       "-disableTelemetry",
       ...(options.dataPath ? ["-dbPath", resolve(options.dataPath)] : ["-inMemory"]),
     ],
-    { cwd: jarFolder, stdio: ["ignore", "ignore", "pipe"] },
+    { cwd: jarFolder, stdio: ["pipe", "ignore", "pipe"] },
   );
   // Keep the end of stderr: it says why a start failed (port taken, folder not writable…).
   let stderr = "";
@@ -196,6 +200,7 @@ export async function startDynamoLocal(
   return {
     endpoint,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

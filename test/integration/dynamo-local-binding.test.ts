@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, expect, inject, it } from "vitest";
@@ -43,4 +44,43 @@ describe("DynamoDB Local (started by functions/local/dynamo-local.ts for npm sta
       }
     },
   );
+});
+
+describe("DynamoDB Local's lifetime", () => {
+  it("ends when the process that started it is killed outright (no orphan JVM)", async () => {
+    const { spawn } = await import("node:child_process");
+    const script = [
+      'const { startDynamoLocal } = await import("./functions/local/dynamo-local.ts");',
+      "const db = await startDynamoLocal();",
+      'console.log("pid " + db.pid);',
+      "setInterval(() => {}, 1000);",
+    ].join("\n");
+    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const jvm = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      parent.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /pid (\d+)/.exec(out);
+        if (found) resolve(Number(found[1]));
+      });
+      parent.once("exit", (code) =>
+        reject(new Error(`the starter exited (${code}) before DynamoDB Local answered`)),
+      );
+    });
+    // A zombie (exited, not yet reaped by whoever inherited it) counts as gone.
+    const alive = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(jvm)).toBe(true);
+    parent.kill("SIGKILL");
+    // Waits for the JVM to go; the test's own time-out is the bound, nothing here is timed.
+    while (alive(jvm)) await new Promise((r) => setTimeout(r, 200));
+    expect(alive(jvm)).toBe(false);
+  }, 180_000);
 });

@@ -20,7 +20,43 @@ const importReportSchema = z.object({
    * (Cognito, within a minute); 0 where people are admitted on their first sign-in.
    */
   accountsQueued: z.int(),
+  /** The separator read: "," unless the header used ";" or a tab (spreadsheets in many locales). */
+  delimiter: z.enum([",", ";", "\t"]),
+  /** Who is added, changed (field by field) and deactivated: the first 200 of each. */
+  changes: z.object({
+    added: z.array(z.object({ email: z.string(), name: z.string(), role: z.string() })),
+    changed: z.array(
+      z.object({
+        email: z.string(),
+        name: z.string(),
+        fields: z.array(z.object({ field: z.string(), from: z.string(), to: z.string() })),
+      }),
+    ),
+    deactivated: z.array(z.object({ email: z.string(), name: z.string() })),
+  }),
 });
+
+const listed = 200;
+
+/** What an import changes about one person, in the directory's own field names. */
+function differences(before: Person, after: Person): { field: string; from: string; to: string }[] {
+  const out: { field: string; from: string; to: string }[] = [];
+  if (before.name !== after.name) out.push({ field: "name", from: before.name, to: after.name });
+  if (before.role !== after.role) out.push({ field: "role", from: before.role, to: after.role });
+  if (before.active !== after.active)
+    out.push({
+      field: "status",
+      from: before.active ? "active" : "inactive",
+      to: after.active ? "active" : "inactive",
+    });
+  const names = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);
+  for (const name of [...names].sort()) {
+    const from = before.attributes[name] ?? "";
+    const to = after.attributes[name] ?? "";
+    if (from !== to) out.push({ field: name, from, to });
+  }
+  return out;
+}
 
 const importRoute = protectedRoute(can.administer, {
   method: "post",
@@ -128,6 +164,22 @@ export function directoryRoutes(s: Services) {
           deactivated: deactivate.length,
           attributes: parsed.attributeNames,
           accountsQueued: accounts.length,
+          delimiter: parsed.delimiter,
+          changes: {
+            added: changed
+              .filter((p) => !existing.has(p.email))
+              .slice(0, listed)
+              .map((p) => ({ email: p.email, name: p.name, role: p.role })),
+            changed: changed
+              .flatMap((p) => {
+                const before = existing.get(p.email);
+                return before
+                  ? [{ email: p.email, name: p.name, fields: differences(before, p as Person) }]
+                  : [];
+              })
+              .slice(0, listed),
+            deactivated: deactivate.slice(0, listed).map((p) => ({ email: p.email, name: p.name })),
+          },
         },
         200,
       );

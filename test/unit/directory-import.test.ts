@@ -29,3 +29,37 @@ describe("directory CSV", () => {
     expect(parsed.errors[0]!.path).toBe("csv");
   });
 });
+
+describe("import problems in a person's words (issue 12, defect 7)", () => {
+  it("names the line where an unclosed quote opens, not where the parser gave up", () => {
+    const csv = [
+      "email,name,role",
+      "ada@example.com,Ada,employee",
+      'bob@example.com,"Bob Smith,employee',
+      "cy@example.com,Cy,employee",
+      "dee@example.com,Dee,employee",
+      "eve@example.com,Eve,employee",
+    ].join("\n");
+    const [error] = parseDirectoryCsv(csv).errors;
+    expect(error?.message).toMatch(/^a quote \("\) opens on line 3 and is never closed/);
+    expect(error?.message).not.toMatch(/Quote Not Closed|line 7/);
+  });
+
+  it("says which roles exist instead of zod's words", () => {
+    const [error] = parseDirectoryCsv("email,name,role\nada@example.com,Ada,boss").errors;
+    expect(error).toEqual({
+      path: "row 2.role",
+      message: '"boss" is not a role: use employee, facilitator, leader, admin (or leave it empty)',
+    });
+  });
+
+  it("reads a semicolon- or tab-separated file, and says when the header has one column", () => {
+    const semi = parseDirectoryCsv("email;name;role;department\nada@example.com;Ada;leader;Sales");
+    expect(semi.errors).toEqual([]);
+    expect(semi.delimiter).toBe(";");
+    expect(semi.people[0]).toMatchObject({ role: "leader", attributes: { department: "Sales" } });
+    expect(parseDirectoryCsv("email\tname\trole\nada@example.com\tAda\t").delimiter).toBe("\t");
+    const [piped] = parseDirectoryCsv("email|name|role\nada@example.com|Ada|employee").errors;
+    expect(piped?.message).toMatch(/one column only/);
+  });
+});

@@ -75,7 +75,7 @@ const plainTitles: Record<number, string> = {
   401: "Please sign in again",
   403: "Not allowed",
   404: "Not found",
-  409: "This changed in the meantime",
+  409: "Not possible right now",
   413: "Too large",
   415: "Wrong kind of file",
   429: "Too many requests",

@@ -19,6 +19,7 @@ import { moderationRoutes } from "./routes/moderation.js";
 import { ratingRoutes } from "./routes/ratings.js";
 import { reportRoutes } from "./routes/reports.js";
 import { responseRoutes } from "./routes/responses.js";
+import { shapingRoutes } from "./routes/shaping.js";
 import { thoughtRoutes } from "./routes/thoughts.js";
 import { type AppDeps, createServices, type Services } from "./services.js";
 
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps | Services) {
     .route("/directory", directoryRoutes(s))
     .route("/", reportRoutes(s))
     .route("/", responseRoutes(s))
+    .route("/", shapingRoutes(s))
     .route("/cycles", cycleRoutes(s))
     .route("/", adminRoutes(s))
     .route("/", demoRoutes(s));

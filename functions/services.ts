@@ -24,6 +24,7 @@ import { RatingRepository } from "./repositories/ratings.js";
 import { ReportRepository } from "./repositories/reports.js";
 import { RoundRepository } from "./repositories/rounds.js";
 import { SettingsRepository } from "./repositories/settings.js";
+import { ThemeShapingRepository } from "./repositories/theme-shaping.js";
 import { ThoughtRepository } from "./repositories/thoughts.js";
 import { InProcessQueue, type JobQueue } from "./workers/queue.js";
 import { runThemeJob, type ThemeEngine } from "./workers/theme-run.js";
@@ -85,6 +86,7 @@ export interface Services extends AppDeps {
   readonly moderation: ModerationRepository;
   readonly cycles: CycleRepository;
   readonly themeResponses: ThemeResponseRepository;
+  readonly themeShaping: ThemeShapingRepository;
   readonly settings: SettingsRepository;
   /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
   readonly audit: AuditRepository;
@@ -114,6 +116,7 @@ export function createServices(deps: AppDeps): Services {
     moderation: new ModerationRepository(deps.db),
     cycles: new CycleRepository(deps.db),
     themeResponses: new ThemeResponseRepository(deps.db),
+    themeShaping: new ThemeShapingRepository(deps.db),
     settings: new SettingsRepository(deps.db),
     audit: new AuditRepository(deps.db),
     mail: {

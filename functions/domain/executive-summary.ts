@@ -3,7 +3,8 @@
  * and rendered by the report page, its printout, the Markdown export and the slide deck. Pure and
  * free of zod, so the web app imports it as it is (`$domain/executive-summary`).
  *
- * Every number in it is one the report already releases: overall participation, the released
+ * Every number in it is one the report already releases: overall participation, participation
+ * per group as the release rule allows it (report/participation-segments.ts), the released
  * segments' rater counts, the themes' own figures and ranked thoughts. It adds no slice.
  */
 
@@ -29,6 +30,15 @@ export interface SummaryReport {
     readonly participants: number;
     readonly thoughts: number;
     readonly ratings: number;
+  };
+  readonly participationBySegment?: {
+    readonly groups: readonly {
+      readonly attribute: string;
+      readonly value: string;
+      readonly invited: number;
+      readonly participants: number;
+    }[];
+    readonly hidden: number;
   };
   readonly themes: readonly {
     readonly id: string;
@@ -56,7 +66,6 @@ export interface SummaryResponse {
   readonly heard: string;
   readonly willDo: string;
   readonly owner: string;
-  readonly ownerName?: string;
   readonly dueDate?: string;
   readonly status?: string;
 }
@@ -106,6 +115,21 @@ export interface ExecutiveSummary {
       readonly raters: number;
     }[];
     readonly hiddenGroups: number;
+    /**
+     * Who took part of those invited, per group the release rule shows (absent on reports
+     * computed before it: then `byGroup` says who rated).
+     */
+    readonly rates?: {
+      readonly groups: readonly {
+        readonly attribute: string;
+        readonly value: string;
+        readonly invited: number;
+        readonly participants: number;
+        readonly rate: number;
+        readonly verdict: "healthy" | "below" | "above";
+      }[];
+      readonly hidden: number;
+    };
   };
   /** Best ranked first, at most five. */
   readonly themes: readonly SummaryTheme[];
@@ -185,6 +209,15 @@ export function executiveSummary(report: SummaryReport): ExecutiveSummary {
         .filter((s) => s.released && s.raters !== null)
         .map((s) => ({ attribute: s.attribute, value: s.value, raters: s.raters! })),
       hiddenGroups: segments.filter((s) => !s.released).length,
+      ...(report.participationBySegment && {
+        rates: {
+          groups: report.participationBySegment.groups.map((g) => {
+            const groupRate = g.invited > 0 ? Math.min(1, g.participants / g.invited) : 0;
+            return { ...g, rate: groupRate, verdict: participationVerdict(groupRate) };
+          }),
+          hidden: report.participationBySegment.hidden,
+        },
+      }),
     },
     themes,
     moreThemes: Math.max(0, ranked.length - themes.length),

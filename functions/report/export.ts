@@ -92,7 +92,7 @@ const figures = (f: RatedFigures) =>
     : `average ${f.average.toFixed(1)} of 5${f.interval ? ` (95%: ${f.interval.low.toFixed(1)}–${f.interval.high.toFixed(1)})` : ""}, ${f.ratings} ratings, ${percent(f.favourable)} gave 4–5 stars`;
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 const owner = (c: ExecutiveSummary["commitments"][number]) =>
-  [`Owner: ${c.ownerName ?? c.owner}`, c.dueDate && `due ${c.dueDate}`, c.status && statusLabel(c.status)]
+  [`Owner: ${c.owner}`, c.dueDate && `due ${c.dueDate}`, c.status && statusLabel(c.status)]
     .filter(Boolean)
     .join(" · ");
 
@@ -105,7 +105,13 @@ function summaryMarkdown(summary: ExecutiveSummary): string[] {
     "",
     `**Participation:** ${p.participants} of ${p.invited} invited took part (${percent(p.rate)}), ${verdict(summary)}. ${p.thoughts} thoughts, ${p.ratings} ratings.`,
   ];
-  if (p.byGroup.length > 0) {
+  if (p.rates && p.rates.groups.length > 0) {
+    lines.push(
+      "",
+      `Took part, by group: ${p.rates.groups.map((g) => `${oneLine(g.value)} ${g.participants} of ${g.invited} (${percent(g.rate)})`).join(" · ")}` +
+        (p.rates.hidden > 0 ? ` (${p.rates.hidden} groups not shown to protect anonymity).` : "."),
+    );
+  } else if (p.byGroup.length > 0) {
     lines.push(
       "",
       `People who rated, by group: ${p.byGroup.map((g) => `${g.value} ${g.raters}`).join(" · ")}` +

@@ -1,3 +1,4 @@
+import { statusLabel } from "../domain/responses.js";
 import { ConflictError } from "../errors.js";
 import type { LogFields } from "../lib/logger.js";
 import type { Services } from "../services.js";
@@ -16,7 +17,13 @@ export const contextMaxLength = 20_000;
 export interface LoopTheme {
   readonly title: string;
   readonly summary: string;
-  readonly response?: { readonly heard: string; readonly willDo: string; readonly owner: string };
+  readonly response?: {
+    readonly heard: string;
+    readonly willDo: string;
+    readonly owner: string;
+    readonly dueDate?: string;
+    readonly status?: string;
+  };
 }
 
 export interface LoopInput {
@@ -40,7 +47,13 @@ function themeBlock(theme: LoopTheme, position: number): string {
       "",
       `**What we will do:** ${clean(theme.response.willDo)}`,
       "",
-      `**Owner:** ${oneLine(theme.response.owner)}`,
+      `**Owner:** ${[
+        oneLine(theme.response.owner),
+        theme.response.dueDate && `due ${theme.response.dueDate}`,
+        theme.response.status && statusLabel(theme.response.status).toLowerCase(),
+      ]
+        .filter(Boolean)
+        .join(" · ")}`,
       "",
     );
   } else {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { responseStatuses } from "../domain/responses.js";
 
 /** The API's report shape (DESIGN §7): what leaders read and what exports are built from. */
 const interval = z.object({ low: z.number(), high: z.number() });
@@ -64,7 +65,13 @@ export const themeResponseSchema = z.object({
   themeId: z.string(),
   heard: z.string(),
   willDo: z.string(),
+  /** Who answers for it: the owner's name as it was when the response was saved. */
   owner: z.string(),
+  /** The owner's directory id (absent on responses written before owners came from the directory). */
+  ownerId: z.string().optional(),
+  /** A calendar day, "2027-03-31". */
+  dueDate: z.string().optional(),
+  status: z.enum(responseStatuses).optional(),
 });
 export type ThemeResponse = z.infer<typeof themeResponseSchema>;
 
@@ -149,6 +156,18 @@ export const reportSchema = z.object({
     skips: z.int(),
     rate: z.number(),
   }),
+  /**
+   * Who took part, by group, behind the release rule (participation-segments.ts); absent on
+   * reports before it.
+   */
+  participationBySegment: z
+    .object({
+      groups: z.array(
+        z.object({ attribute: z.string(), value: z.string(), invited: z.int(), participants: z.int() }),
+      ),
+      hidden: z.int(),
+    })
+    .optional(),
   coverage: z.object({ min: z.number(), median: z.number(), max: z.number(), mean: z.number() }),
   timeline: z.array(z.object({ day: z.string(), thoughts: z.int(), ratings: z.int() })),
   themes: z.array(reportThemeSchema),

@@ -213,6 +213,63 @@ export class ThemeResponseRepository {
     }
     return stored;
   }
+
+  /**
+   * A response's status or due date, while the conversation is closed or published (follow-up
+   * goes on after the results are out). Checked in the same transaction as the write.
+   */
+  async followUp(
+    conversationId: string,
+    themeId: string,
+    change: { status?: string; dueDate?: string | null },
+    now = new Date(),
+  ): Promise<StoredThemeResponse> {
+    const current = (await this.all(conversationId)).find((r) => r.themeId === themeId);
+    if (!current) throw new NotFoundError("This theme has no response yet; write one first.");
+    const { dueDate: _old, ...rest } = current;
+    const dueDate = change.dueDate === undefined ? current.dueDate : (change.dueDate ?? undefined);
+    const stored: StoredThemeResponse = {
+      ...rest,
+      ...(dueDate && { dueDate }),
+      ...(change.status && { status: change.status as StoredThemeResponse["status"] }),
+      updatedAt: now.toISOString(),
+    };
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.db.tableName,
+                Key: keys.conversation(conversationId),
+                ConditionExpression: "#s IN (:closed, :published)",
+                ExpressionAttributeNames: { "#s": "state" },
+                ExpressionAttributeValues: { ":closed": "closed", ":published": "published" },
+              },
+            },
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: keys.themeResponses(conversationId),
+                UpdateExpression: "SET #theme = :response",
+                ConditionExpression: "attribute_exists(#theme)",
+                ExpressionAttributeNames: { "#theme": responseAttribute(themeId) },
+                ExpressionAttributeValues: { ":response": stored },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (failed?.includes(0)) {
+        throw new ConflictError("A response's status is followed up once the conversation closes.");
+      }
+      if (failed?.includes(1)) throw new NotFoundError("This theme has no response yet; write one first.");
+      throw error;
+    }
+    return stored;
+  }
 }
 
 export const encodeCursor = (key: Record<string, unknown>) =>

@@ -268,7 +268,13 @@ async function stageFindings(s: Services, stage: StageKey, conversationId: strin
       size: theme.size,
       meanScore: theme.stats.meanScore,
       ...(response && {
-        response: { heard: response.heard, willDo: response.willDo, owner: response.owner },
+        response: {
+          heard: response.heard,
+          willDo: response.willDo,
+          owner: response.owner,
+          ...(response.dueDate && { dueDate: response.dueDate }),
+          ...(response.status && { status: response.status }),
+        },
       }),
     };
   });

@@ -4,6 +4,8 @@ import type { Logger } from "../lib/logger.js";
 export interface JobMessage {
   readonly jobId: string;
   readonly conversationId: string;
+  /** Re-compute the newest report's themes with the facilitator's shaping, without the engine. */
+  readonly reshape?: boolean;
 }
 
 /** Where jobs go: SQS in AWS, an in-process queue on the embedded default and in tests. */

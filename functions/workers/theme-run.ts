@@ -1,6 +1,9 @@
+import { audienceIncludes } from "../domain/conversation.js";
 import type { Histogram } from "../domain/statistics.js";
 import { getOrCreate } from "../lib/maps.js";
 import { computeReport, type ThemeInput } from "../report/compute.js";
+import { participationBySegment } from "../report/participation-segments.js";
+import { shapeThemes, shapingNote, shapingNotePrefix } from "../report/shaping.js";
 import { allRatings, type RatingRecord } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
 import type { JobMessage } from "./queue.js";
@@ -88,43 +91,66 @@ export async function runThemeJob(s: Services, message: JobMessage): Promise<voi
       for (const r of page) if (visible.has(r.thoughtId)) ratings.push(r);
     }
 
-    await s.jobs.progress(job.id, 0.2, "Finding themes");
-    const meanOf = (h: Histogram) => {
-      const n = h.reduce((a, b) => a + b, 0);
-      return n === 0 ? undefined : h.reduce((sum, c, i) => sum + c * (i + 1), 0) / n;
-    };
-    let lastWrite = 0;
-    const themeSet = await s.themeEngine.computeThemes(
-      thoughts.map((t) => ({ id: t.id, text: t.text, score: meanOf(t.histogram) })),
-      {
-        onProgress: (fraction) => {
-          // Progress writes are throttled: a fast engine would otherwise write hundreds of times.
-          if (Date.now() - lastWrite < 1000) return;
-          lastWrite = Date.now();
-          void s.jobs.progress(job.id, 0.2 + 0.6 * fraction, "Finding themes").catch(() => undefined);
-        },
-      },
-    );
-
-    await s.jobs.progress(job.id, 0.85, "Computing rankings and segments");
     const previous = new Map<string, string>();
     if (conversation.reportVersion) {
       for await (const page of s.reports.allThoughts(conversation.id, conversation.reportVersion)) {
         for (const t of page) if (t.themeId) previous.set(t.id, t.themeId);
       }
     }
+    // Shaping themes by hand re-computes the report on the themes it has, without the engine.
+    const reshape = message.reshape === true && conversation.reportVersion !== undefined;
+    await s.jobs.progress(job.id, 0.2, reshape ? "Applying your changes" : "Finding themes");
+    const meanOf = (h: Histogram) => {
+      const n = h.reduce((a, b) => a + b, 0);
+      return n === 0 ? undefined : h.reduce((sum, c, i) => sum + c * (i + 1), 0) / n;
+    };
+    let lastWrite = 0;
+    const themeSet = reshape
+      ? await currentThemes(s, conversation.id, conversation.reportVersion!, previous)
+      : await s.themeEngine.computeThemes(
+          thoughts.map((t) => ({ id: t.id, text: t.text, score: meanOf(t.histogram) })),
+          {
+            onProgress: (fraction) => {
+              // Progress writes are throttled: a fast engine would otherwise write hundreds of times.
+              if (Date.now() - lastWrite < 1000) return;
+              lastWrite = Date.now();
+              void s.jobs.progress(job.id, 0.2 + 0.6 * fraction, "Finding themes").catch(() => undefined);
+            },
+          },
+        );
+
+    await s.jobs.progress(job.id, 0.85, "Computing rankings and segments");
+    // Read last, so a change a facilitator makes while the engine runs is in this version.
+    const shaping = await s.themeShaping.get(conversation.id);
+    const note = shapingNote(shaping);
     const version = (conversation.reportVersion ?? 0) + 1;
     const computed = computeReport({
       conversation: { ...conversation, anonymityThreshold: conversation.settings.anonymityThreshold },
       counts: await s.conversations.counts(conversation.id, conversation.invited),
       thoughts,
       ratings,
-      themes: { ...themeSet, themes: carryThemeIds(themeSet.themes, previous) },
+      themes: {
+        ...themeSet,
+        themes: shapeThemes(themeSet.themes, previous, shaping, carryThemeIds),
+        notes: [
+          ...(themeSet.notes ?? []).filter((n) => !n.startsWith(shapingNotePrefix)),
+          ...(note ? [note] : []),
+        ],
+      },
       version,
       generatedAt: new Date().toISOString(),
     });
+    const [joined, people] = await Promise.all([s.participation.all(conversation.id), s.directory.all()]);
+    const bySegment = participationBySegment({
+      participants: joined.map((p) => ({ key: p.userId, attributes: p.attributes })),
+      invited: people.filter((p) => p.active && audienceIncludes(conversation.audience, p.attributes)),
+      k: computed.head.anonymityThreshold,
+    });
     await s.jobs.progress(job.id, 0.95, "Saving the report");
-    await s.reports.save(conversation.id, computed);
+    await s.reports.save(conversation.id, {
+      ...computed,
+      head: { ...computed.head, participationBySegment: bySegment },
+    });
     await s.jobs.finish(job, { state: "succeeded", reportVersion: version });
     s.logger.info("theme run finished", {
       jobId: job.id,
@@ -139,4 +165,27 @@ export async function runThemeJob(s: Services, message: JobMessage): Promise<voi
     });
     throw error;
   }
+}
+
+/** The themes of the newest report as a theme set: what a reshape starts from. */
+async function currentThemes(
+  s: Services,
+  conversationId: string,
+  version: number,
+  themeOf: ReadonlyMap<string, string>,
+): Promise<ThemeSet> {
+  const { head } = await s.reports.read(conversationId, version);
+  const members = new Map<string, string[]>();
+  for (const [thoughtId, themeId] of themeOf) getOrCreate(members, themeId, () => []).push(thoughtId);
+  return {
+    engine: head.engine,
+    notes: head.notes,
+    themes: head.themes.map((t) => ({
+      id: t.id,
+      title: t.title,
+      summary: t.summary,
+      keyPhrases: t.keyPhrases,
+      thoughtIds: members.get(t.id) ?? [],
+    })),
+  };
 }

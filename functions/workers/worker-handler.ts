@@ -9,6 +9,7 @@ import { runThemeJob } from "./theme-run.js";
 const jobMessage = z.object({
   jobId: z.string().min(1).max(100),
   conversationId: z.string().min(1).max(100),
+  reshape: z.boolean().optional(),
 });
 
 function parse(body: string) {

@@ -270,3 +270,122 @@ describe("the board report", () => {
     }
   }, 60_000);
 });
+
+/** Runs after the tests above: it changes the report they read. */
+describe("shaping the themes and following the responses up", () => {
+  it("merges a theme and splits thoughts off, at 1280 and 360 px, and the report follows", async () => {
+    const api = apiClient(env.url);
+    const before = (
+      await api.expectStatus(200, "GET", `/api/conversations/${seeded.id}/report`, { as: leader })
+    ).body as { version: number; themes: { id: string; title: string; size: number }[] };
+    expect(before.themes.length, "the seed makes several themes").toBeGreaterThan(2);
+    const [keep, merged, splitFrom] = [...before.themes].sort((a, b) => b.size - a.size);
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, facilitator);
+      await openReport(page);
+      await page.getByRole("link", { name: "Shape themes" }).click();
+      await page.getByRole("heading", { name: keep!.title, level: 2 }).waitFor();
+      await expectAxeClean(page, "the shaping page");
+      await screenshot(page, "board-shape-1280");
+
+      // Merge the second-largest theme into the largest.
+      const card = page.locator(`[data-theme-id="${merged!.id}"]`);
+      await card.getByLabel("Merge this theme into").selectOption(keep!.id);
+      await card.getByRole("button", { name: /^Merge/ }).click();
+      await page.getByText(/is merged into .* The report is up to date/).waitFor({ timeout: 60_000 });
+      expect(await page.locator(`[data-theme-id="${merged!.id}"]`).count()).toBe(0);
+
+      // Split two thoughts off the third into a new theme.
+      const source = page.locator(`[data-theme-id="${splitFrom!.id}"]`);
+      const boxes = source.getByRole("checkbox");
+      await boxes.nth(0).check();
+      await boxes.nth(1).check();
+      await source
+        .getByLabel(/^Move 2 selected thoughts to/)
+        .selectOption({ label: "A new theme (split them off)" });
+      await expectAxeClean(page, "the shaping page with a split under way");
+      await source.getByLabel("Title of the new theme").fill("Split by hand");
+      await source.getByRole("button", { name: /^Split off/ }).click();
+      await page.getByText(/now make “Split by hand”. The report is up to date/).waitFor({ timeout: 60_000 });
+      await page.getByRole("heading", { name: "Split by hand", level: 2 }).waitFor();
+
+      const after = (
+        await api.expectStatus(200, "GET", `/api/conversations/${seeded.id}/report`, { as: leader })
+      ).body as { version: number; notes: string[]; themes: { id: string; title: string; size: number }[] };
+      expect(after.version).toBe(before.version + 2);
+      expect(after.themes.find((t) => t.id === keep!.id)!.size).toBe(keep!.size + merged!.size);
+      expect(after.themes.find((t) => t.title === "Split by hand")!.size).toBe(2);
+      expect(after.notes.join(" ")).toContain("A facilitator shaped these themes by hand");
+
+      await page.setViewportSize(phone);
+      await page.reload();
+      await page.getByRole("heading", { name: "Split by hand", level: 2 }).waitFor();
+      expect(await scrollsSideways(page), "the shaping page scrolls sideways at 360 px").toBe(false);
+      await screenshot(page, "board-shape-360");
+      await expectAxeClean(page, "the shaping page at 360 px");
+
+      await page.setViewportSize(desktop);
+      await openReport(page);
+      await page.getByRole("heading", { name: "Split by hand" }).first().waitFor();
+      const [markdown] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Markdown", exact: true }).click(),
+      ]);
+      const md = readFileSync(await markdown.path(), "utf8");
+      expect(md).toContain("Split by hand");
+      expect(md).not.toContain(`### ${merged!.title}`);
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+
+  it("gives a response an owner from the directory, a due date and a status", async () => {
+    const { context, page } = await newPage(browser, env.url, desktop);
+    try {
+      await signIn(page, leader);
+      await page.goto(`/c/${seeded.id}/responses`);
+      const theme = page.getByRole("article").first();
+      await theme.getByLabel("What we heard").fill("Store staff want career paths they can see.");
+      await theme
+        .getByLabel("What we will do")
+        .fill("Publish the store career ladder and review it each quarter.");
+      await theme.getByLabel("Owner").fill("morg");
+      await theme.getByRole("button", { name: /Morgan Reyes/ }).click();
+      expect(await theme.getByText("Morgan Reyes").isVisible()).toBe(true);
+      await theme.getByLabel("Due date (optional)").fill("2027-06-30");
+      await theme.getByLabel("Status").selectOption("in-progress");
+      await expectAxeClean(page, "the responses page with an owner picked");
+      await theme.getByRole("button", { name: /Save response/ }).click();
+      await theme.getByText("Responded").waitFor();
+      await screenshot(page, "board-responses-owner-1280");
+
+      await page.setViewportSize(phone);
+      expect(await scrollsSideways(page), "the responses page scrolls sideways at 360 px").toBe(false);
+      await screenshot(page, "board-responses-owner-360");
+      await page.setViewportSize(desktop);
+
+      // The summary's commitments carry the owner, the date and the status.
+      await openReport(page);
+      const commitments = page.locator("#summary ul.commitments");
+      await commitments.waitFor();
+      expect(await commitments.innerText()).toMatch(/Owner: Morgan Reyes · due .*2027 · In progress/);
+      // The approve dialog lists the themes still without a response: one fewer than all.
+      const report = await apiClient(env.url).expectStatus(
+        200,
+        "GET",
+        `/api/conversations/${seeded.id}/report`,
+        {
+          as: leader,
+        },
+      );
+      await page.getByRole("button", { name: "Approve for publishing" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByText(/themes? (has|have) no response from leadership/).waitFor();
+      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.body.themes.length - 1);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+    } finally {
+      await context.close();
+    }
+  }, 180_000);
+});

@@ -42,7 +42,8 @@ const employees = starterDirectory.filter((p) => p.role === "employee").map((p) 
 const response = {
   heard: "Pricing is too hard to understand, for customers and for our own sales team.",
   willDo: "We cut the price list to three plans and publish it on the website by June.",
-  owner: "Chief Revenue Officer",
+  /** Picked from the directory (the starter directory's CEO). */
+  owner: "Morgan Reyes",
 };
 
 let server: LocalServer;
@@ -304,7 +305,9 @@ describe("a strategy cycle, end to end in the browser", () => {
     const theme = lp.getByRole("article").filter({ has: lp.getByRole("heading", { name: pricing1.title }) });
     await theme.getByLabel("What we heard").fill(response.heard);
     await theme.getByLabel("What we will do").fill(response.willDo);
-    await theme.getByLabel("Owner").fill(response.owner);
+    await theme.getByLabel("Owner").fill("morgan");
+    await theme.getByRole("button", { name: new RegExp(response.owner) }).click();
+    await theme.getByLabel("Due date (optional)").fill("2027-06-30");
     await theme.getByRole("button", { name: /Save response/ }).click();
     await until(() => theme.getByText("Responded").isVisible()).toBe(true);
     await check(lp, "responses");
@@ -341,12 +344,15 @@ describe("a strategy cycle, end to end in the browser", () => {
     await rate(stage2);
     const version2 = await closeAndWait(stage2);
     const pricing2 = await pricingTheme(stage2);
+    const owners = await api.expectStatus(200, "GET", `/api/conversations/${stage2}/response-owners?q=ivan`, {
+      as: leader,
+    });
     await api.expectStatus(200, "PUT", `/api/conversations/${stage2}/themes/${pricing2.id}/response`, {
       as: leader,
       body: {
         heard: "The shorter price list helps, but add-ons and regional prices still confuse customers.",
         willDo: "Add-ons go on the price list in July; regional prices are aligned by September.",
-        owner: "Head of Pricing",
+        ownerId: owners.body.people[0].id,
       },
     });
     await publish(stage2, version2);
@@ -383,7 +389,7 @@ describe("a strategy cycle, end to end in the browser", () => {
     expect(await cells.count()).toBe(3);
     expect(await cells.nth(0).getByText(response.willDo).isVisible()).toBe(true);
     expect(await cells.nth(0).getByText(response.owner).isVisible()).toBe(true);
-    expect(await cells.nth(1).getByText("Head of Pricing").isVisible()).toBe(true);
+    expect(await cells.nth(1).getByText("Ivan Petrov").isVisible()).toBe(true);
     expect(await titleIn(cells.nth(2), pricing3.title).isVisible()).toBe(true);
     expect(await cells.nth(0).locator(".score .value").textContent()).toMatch(/^[1-5]\.\d$/);
     await check(lp, "cycle-report");

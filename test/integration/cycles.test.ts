@@ -177,11 +177,14 @@ describe("closing the loop", () => {
   let cycleId: string;
   let stage1: string;
   let stage2: string;
-  const response = {
+  const words = {
     heard: "Pricing confuses customers and slows deals.",
     willDo: "We cut the price list to three tiers by June; costs $1M to rebuild billing.",
-    owner: "Chief Revenue Officer",
   };
+  /** What is sent: the owner picked from the directory (set once found), a due date. */
+  let response: typeof words & { ownerId: string; dueDate: string };
+  /** What is stored and shown: the owner's name beside the id, and a status. */
+  let shown: Record<string, string>;
 
   beforeAll(async () => {
     const created = await createCycle({ name: "FY2027 loop" });
@@ -203,22 +206,50 @@ describe("closing the loop", () => {
     }
   }, 180_000);
 
+  it("finds response owners in the directory, for leadership only", async () => {
+    const owners = `/api/conversations/${stage1}/response-owners`;
+    const found = await h.call("GET", `${owners}?q=morgan%20re`, { as: leader });
+    expect(found.status).toBe(200);
+    expect(found.body.people).toEqual([
+      { id: expect.any(String), name: "Morgan Reyes", email: "ceo@example.com" },
+    ]);
+    expect((await h.call("GET", `${owners}?q=ceo`, { as: leader })).body.people).toHaveLength(1);
+    expect((await h.call("GET", `${owners}?q=nobody-here`, { as: leader })).body.people).toEqual([]);
+    expect((await h.call("GET", `${owners}?q=morgan`, { as: employees[0] })).status).toBe(403);
+    response = { ...words, ownerId: found.body.people[0].id, dueDate: "2027-06-30" };
+    shown = { themeId: "theme-pricing", ...response, owner: "Morgan Reyes", status: "open" };
+  });
+
   it("takes responses only once closed, from leadership, for themes of the report", async () => {
     const path = `/api/conversations/${stage1}/themes/theme-pricing/response`;
     expect((await h.call("PUT", path, { as: leader, body: response })).status).toBe(409);
     await move(stage1, "closed");
     await h.jobsDone();
     expect((await h.call("PUT", path, { as: employees[0], body: response })).status).toBe(403);
-    const tooShort = await h.call("PUT", path, { as: leader, body: { ...response, owner: "" } });
-    expect(tooShort.status).toBe(400);
-    expect(tooShort.body.errors.map((e: { path: string }) => e.path)).toEqual(["owner"]);
+    const noOwner = await h.call("PUT", path, { as: leader, body: { ...response, ownerId: "" } });
+    expect(noOwner.status).toBe(400);
+    expect(noOwner.body.errors.map((e: { path: string }) => e.path)).toEqual(["ownerId"]);
+    // An owner is a person in the directory, not free text.
+    const stranger = await h.call("PUT", path, {
+      as: leader,
+      body: { ...response, ownerId: "Chief Revenue Officer" },
+    });
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.errors.map((e: { path: string }) => e.path)).toEqual(["ownerId"]);
+    for (const dueDate of ["2027-02-30", "30/06/2027", "2027-06-30T00:00:00Z"]) {
+      const bad = await h.call("PUT", path, { as: leader, body: { ...response, dueDate } });
+      expect(bad.status, dueDate).toBe(400);
+      expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(["dueDate"]);
+    }
     const unknown = `/api/conversations/${stage1}/themes/theme-nope/response`;
     expect((await h.call("PUT", unknown, { as: leader, body: response })).status).toBe(404);
+    // Follow-up needs a response to follow up.
+    expect((await h.call("PATCH", path, { as: leader, body: { status: "done" } })).status).toBe(404);
     const saved = await h.call("PUT", path, { as: leader, body: response });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ themeId: "theme-pricing", ...response });
+    expect(saved.body).toMatchObject(shown);
     const report = await h.call("GET", `/api/conversations/${stage1}/report`, { as: leader });
-    expect(report.body.responses).toEqual([{ themeId: "theme-pricing", ...response }]);
+    expect(report.body.responses).toEqual([shown]);
   });
 
   it("publishes stage 1 and carries its themes and responses into stage 2's context", async () => {
@@ -233,17 +264,41 @@ describe("closing the loop", () => {
     expect(context.startsWith("The plan is in the wiki.\n\n<!-- groundswell:loop:start -->")).toBe(true);
     expect(context).toContain("## What you told us, and what we are doing");
     expect(context).toContain(response.willDo);
-    expect(context).toContain(response.owner);
+    expect(context).toContain("**Owner:** Morgan Reyes · due 2027-06-30 · open");
     expect(context).toContain("About hiring");
     expect(context.indexOf("About pricing")).toBeLessThan(context.indexOf("About hiring"));
     // Participants read the responses with the published results.
     const published = await h.call("GET", `/api/conversations/${stage1}/report`, { as: employees[3] });
-    expect(published.body.responses).toEqual([{ themeId: "theme-pricing", ...response }]);
+    expect(published.body.responses).toEqual([shown]);
     const late = await h.call("PUT", `/api/conversations/${stage1}/themes/theme-hiring/response`, {
       as: leader,
       body: response,
     });
     expect(late.status).toBe(409);
+  });
+
+  it("follows a published response up: status and due date change, its words do not", async () => {
+    const path = `/api/conversations/${stage1}/themes/theme-pricing/response`;
+    expect((await h.call("PATCH", path, { as: employees[0], body: { status: "done" } })).status).toBe(403);
+    expect((await h.call("PATCH", path, { as: leader, body: {} })).status).toBe(400);
+    expect((await h.call("PATCH", path, { as: leader, body: { status: "finished" } })).status).toBe(400);
+    const moved = await h.call("PATCH", path, { as: leader, body: { status: "in-progress", dueDate: null } });
+    expect(moved.status).toBe(200);
+    const { dueDate: _due, ...withoutDate } = shown;
+    expect(moved.body).toMatchObject({ ...withoutDate, status: "in-progress" });
+    expect(moved.body.dueDate).toBeUndefined();
+    const again = await h.call("PATCH", path, {
+      as: leader,
+      body: { status: "done", dueDate: "2027-05-31" },
+    });
+    expect(again.body).toMatchObject({ status: "done", dueDate: "2027-05-31", willDo: words.willDo });
+    // Participants read the status with the published results.
+    const published = await h.call("GET", `/api/conversations/${stage1}/report`, { as: employees[3] });
+    expect(published.body.responses).toEqual([{ ...shown, status: "done", dueDate: "2027-05-31" }]);
+    const audit = await h.call("GET", "/api/audit", { as: admin });
+    expect(audit.body.entries.filter((e: { action: string }) => e.action === "theme.follow-up").length).toBe(
+      2,
+    );
   });
 
   it("links stage 1's themes to stage 2's themes on the same topic, and a leader's link wins", async () => {
@@ -259,14 +314,14 @@ describe("closing the loop", () => {
       null,
     ]);
     const pricingTheme = report.body.stages[0].themes.find((t: { id: string }) => t.id === "theme-pricing");
-    expect(pricingTheme).toMatchObject({ size: 8, response: { owner: response.owner } });
+    expect(pricingTheme).toMatchObject({ size: 8, response: { owner: "Morgan Reyes", status: "done" } });
     expect(pricingTheme.meanScore).toBeGreaterThan(0);
     const thread = (themeId: string) =>
       report.body.threads.find(
         (t: { stages: ({ themeId: string } | null)[] }) => t.stages[0]?.themeId === themeId,
       ).stages;
     expect(thread("theme-pricing")[1]).toMatchObject({ stage: "launchReview", themeId: "theme-pricing" });
-    expect(thread("theme-pricing")[0].response).toMatchObject(response);
+    expect(thread("theme-pricing")[0].response).toMatchObject({ ...words, owner: "Morgan Reyes" });
     expect(thread("theme-hiring")[1]).toBeNull();
     expect(thread("theme-pricing")[2]).toBeNull();
     expect(report.body.links).toContainEqual(

@@ -35,6 +35,26 @@ describe("loop context", () => {
     expect(section).toContain("has not responded to this theme yet");
   });
 
+  it("carries the owner's due date and the status into the next stage", () => {
+    const section = renderLoopSection({
+      ...input,
+      themes: [
+        {
+          title: "Pricing is too complex",
+          summary: "Customers struggle with our tiers.",
+          response: {
+            heard: "Tiers.",
+            willDo: "Three tiers.",
+            owner: "Morgan Reyes",
+            dueDate: "2027-06-30",
+            status: "in-progress",
+          },
+        },
+      ],
+    })!;
+    expect(section).toContain("**Owner:** Morgan Reyes · due 2027-06-30 · in progress");
+  });
+
   it("appends to the facilitator's text, then replaces itself instead of stacking", () => {
     const first = withLoopSection("Our plan: grow.", renderLoopSection(input)!);
     expect(first.startsWith("Our plan: grow.\n\n<!--")).toBe(true);

@@ -8,6 +8,7 @@ import { freePort } from "../../functions/local/dynamo-local.js";
 import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
+import { releaseNow } from "../../functions/workflows/release-round.js";
 import {
   type AxeViolation,
   apiClient,
@@ -269,6 +270,9 @@ describe("a strategy cycle, end to end in the browser", () => {
 
     // 4. People share; the participant flags a thought from the rating card; a moderator keeps it.
     await share(stage1, stageThoughts.strategyInput);
+    // Shared thoughts join the rating pool together at a release round (DESIGN §3.7): cut one now,
+    // as the scheduler does at the next quarter hour.
+    await releaseNow(server.services, { id: stage1 }, new Date());
     await ep.goto(`/c/${stage1}`);
     await ep.getByRole("button", { name: "Start rating" }).click();
     const card = ep.getByRole("article", { name: "How important is this for us to consider?" });

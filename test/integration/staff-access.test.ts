@@ -38,6 +38,8 @@ beforeAll(async () => {
     });
     expect(shared.status).toBe(201);
   }
+  // Counts while sharing move only at release rounds (DESIGN §3.7): cut one, as the scheduler does.
+  await h.releaseRound(id);
 }, 120_000);
 
 describe("staff outside a segment audience", () => {

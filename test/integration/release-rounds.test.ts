@@ -110,7 +110,8 @@ describe("release rounds", () => {
     const waitingItems = (await h.scanAll()).filter((item) => String(item.sk).startsWith("ROUND#W#"));
     for (const item of waitingItems)
       expect(["pk", "sk", "waiting"]).toEqual(expect.arrayContaining(Object.keys(item)));
-    expect(waitingItems.some((item) => (item.waiting as Set<string>).has(late.id))).toBe(true);
+    // A shard whose set emptied at a round keeps no `waiting` attribute (DynamoDB drops empty sets).
+    expect(waitingItems.some((item) => (item.waiting as Set<string> | undefined)?.has(late.id))).toBe(true);
     await runScheduler(h.services, at(120));
     expect(await drain(id)).toEqual([late.id]);
   });

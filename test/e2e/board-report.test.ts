@@ -1,22 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   screenshotDir,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 import { facilitator, leader, type Seeded, seedClosedConversation } from "./seed.js";
 
@@ -27,24 +24,18 @@ import { facilitator, leader, type Seeded, seedClosedConversation } from "./seed
  * dialog's unanswered themes, and the Write/Preview tabs' aria-controls (defect 8).
  */
 
-let env: E2eServer;
-let browser: Browser;
 let seeded: Seeded;
 
+const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
+
 beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
-  seeded = await seedClosedConversation(env.url, {
+  seeded = await seedClosedConversation(e2e.url, {
     title: "Board report",
     thoughtsPerTopic: 4,
     ratingsPerPerson: 5,
     parallel: 10,
   });
 }, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
 
 async function expectAxeClean(page: Page, where: string) {
   const violations = await axe(page);
@@ -72,7 +63,7 @@ const hasPoppler = () => {
 
 describe("the board report", () => {
   it("opens with an executive summary and names the ranking score as a score", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
       await openReport(page);
@@ -94,7 +85,7 @@ describe("the board report", () => {
       await expectAxeClean(page, "the report with its executive summary");
 
       // The approve dialog names the themes nobody has answered.
-      const report = await apiClient(env.url).expectStatus(
+      const report = await apiClient(e2e.url).expectStatus(
         200,
         "GET",
         `/api/conversations/${seeded.id}/report`,
@@ -129,7 +120,7 @@ describe("the board report", () => {
   }, 120_000);
 
   it("shows each group's own average in the comparison by group (defect 4)", async () => {
-    const whole = await apiClient(env.url).expectStatus(
+    const whole = await apiClient(e2e.url).expectStatus(
       200,
       "GET",
       `/api/conversations/${seeded.id}/report`,
@@ -149,7 +140,7 @@ describe("the board report", () => {
     const titleOf = new Map(
       (whole.body.themes as { id: string; title: string }[]).map((t) => [t.id, t.title]),
     );
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
       await openReport(page);
@@ -169,10 +160,10 @@ describe("the board report", () => {
   }, 90_000);
 
   it("fits every report page into 360 px (defect 2)", async () => {
-    const { context, page } = await newPage(browser, env.url, phone);
+    const { context, page } = await e2e.open(phone);
     try {
       await signIn(page, leader);
-      const whole = await apiClient(env.url).expectStatus(
+      const whole = await apiClient(e2e.url).expectStatus(
         200,
         "GET",
         `/api/conversations/${seeded.id}/report`,
@@ -205,7 +196,7 @@ describe("the board report", () => {
   }, 90_000);
 
   it("prints on A4 and Letter with nothing clipped, the summary first (defect 3)", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
       await openReport(page);
@@ -247,7 +238,7 @@ describe("the board report", () => {
   }, 90_000);
 
   it("points the Write/Preview tabs at an element on the page (defect 8)", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, facilitator);
       await page.goto("/facilitate/new");
@@ -274,13 +265,13 @@ describe("the board report", () => {
 /** Runs after the tests above: it changes the report they read. */
 describe("shaping the themes and following the responses up", () => {
   it("merges a theme and splits thoughts off, at 1280 and 360 px, and the report follows", async () => {
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     const before = (
       await api.expectStatus(200, "GET", `/api/conversations/${seeded.id}/report`, { as: leader })
     ).body as { version: number; themes: { id: string; title: string; size: number }[] };
     expect(before.themes.length, "the seed makes several themes").toBeGreaterThan(2);
     const [keep, merged, splitFrom] = [...before.themes].sort((a, b) => b.size - a.size);
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, facilitator);
       await openReport(page);
@@ -341,7 +332,7 @@ describe("shaping the themes and following the responses up", () => {
   }, 240_000);
 
   it("gives a response an owner from the directory, a due date and a status", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
       await page.goto(`/c/${seeded.id}/responses`);
@@ -371,7 +362,7 @@ describe("shaping the themes and following the responses up", () => {
       await commitments.waitFor();
       expect(await commitments.innerText()).toMatch(/Owner: Morgan Reyes · due .*2027 · In progress/);
       // The approve dialog lists the themes still without a response: one fewer than all.
-      const report = await apiClient(env.url).expectStatus(
+      const report = await apiClient(e2e.url).expectStatus(
         200,
         "GET",
         `/api/conversations/${seeded.id}/report`,

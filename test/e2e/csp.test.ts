@@ -1,8 +1,8 @@
 import { join, resolve } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { contentSecurityPolicy, inlineScriptHashes } from "../../infra/csp.js";
-import { type E2eServer, launchBrowser, newPage, signIn, startServer } from "../helpers/browser.js";
+import { signIn, useBrowserSuite } from "../helpers/browser.js";
 import { facilitator, leader, seedClosedConversation } from "./seed.js";
 
 /**
@@ -18,21 +18,15 @@ const csp = contentSecurityPolicy({
   connectSources: [],
 });
 
-let env: E2eServer;
-let browser: Browser;
 let conversationId: string;
 
+const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
+
 beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
   conversationId = (
-    await seedClosedConversation(env.url, { thoughtsPerTopic: 2, ratingsPerPerson: 3, parallel: 10 })
+    await seedClosedConversation(e2e.url, { thoughtsPerTopic: 2, ratingsPerPerson: 3, parallel: 10 })
   ).id;
 }, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
 
 /** Records each CSP violation on every page of the context. */
 async function recordViolations(context: BrowserContext, violations: string[]) {
@@ -49,7 +43,7 @@ async function recordViolations(context: BrowserContext, violations: string[]) {
 describe("the web app under the CloudFront CSP", () => {
   it("signs in and shows every kind of page without a violation", async () => {
     const violations: string[] = [];
-    const { context, page } = await newPage(browser, env.url);
+    const { context, page } = await e2e.open();
     await recordViolations(context, violations);
     const errors: string[] = [];
     page.on("console", (m) => {
@@ -88,7 +82,7 @@ describe("the web app under the CloudFront CSP", () => {
 
   it("runs the facilitator's pages too", async () => {
     const violations: string[] = [];
-    const { context, page } = await newPage(browser, env.url);
+    const { context, page } = await e2e.open();
     await recordViolations(context, violations);
     await signIn(page, facilitator);
     for (const path of ["/facilitate", "/facilitate/new", `/facilitate/${conversationId}`, "/cycles/new"]) {

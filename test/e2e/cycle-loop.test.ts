@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryLogger } from "../../functions/lib/logger.js";
-import { freePort } from "../../functions/local/dynamo-local.js";
-import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
 import { releaseNow } from "../../functions/workflows/release-round.js";
@@ -15,12 +9,11 @@ import {
   axe,
   describeViolations,
   desktop,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 import { stageThoughts } from "./cycle-loop-texts.js";
 
@@ -34,7 +27,6 @@ import { stageThoughts } from "./cycle-loop-texts.js";
  * stages with the response. Every new page is checked with axe-core and at 360 px.
  */
 
-const root = resolve(import.meta.dirname, "../..");
 const facilitator = "facilitator@example.com";
 const leader = "leader@example.com";
 const admin = "admin@example.com";
@@ -47,33 +39,13 @@ const response = {
   owner: "Morgan Reyes",
 };
 
-let server: LocalServer;
-let dataDir: string;
-let browser: Browser;
+const e2e = useBrowserSuite({ schedulerIntervalSeconds: 0 });
 let api: ReturnType<typeof apiClient>;
 const violations: { page: string; violations: AxeViolation[] }[] = [];
 const sideways: string[] = [];
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "groundswell-cycle-e2e-"));
-  [server, browser] = await Promise.all([
-    startLocalServer({
-      port: await freePort(),
-      dataDir,
-      inMemory: true,
-      logger: memoryLogger(),
-      schedulerIntervalSeconds: 0,
-      webDir: join(root, "web/build"),
-    }),
-    launchBrowser(),
-  ]);
-  api = apiClient(server.url);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+beforeAll(() => {
+  api = apiClient(e2e.url);
 });
 
 /** Screenshots of every checked page at both widths, when GROUNDSWELL_SCREENSHOTS names a folder. */
@@ -182,9 +154,9 @@ const titleIn = (where: Locator, title: string) =>
 describe("a strategy cycle, end to end in the browser", () => {
   it("follows one theme from strategy input to the midyear check, with leadership's response carried forward", async () => {
     const started = performance.now();
-    const f = await newPage(browser, server.url);
-    const e = await newPage(browser, server.url);
-    const l = await newPage(browser, server.url);
+    const f = await e2e.open();
+    const e = await e2e.open();
+    const l = await e2e.open();
     const fp = f.page;
     const ep = e.page;
     const lp = l.page;
@@ -244,8 +216,8 @@ describe("a strategy cycle, end to end in the browser", () => {
       .poll(() => fp.getByText(/It opens for sharing by itself in \d+ minutes?, at/).isVisible())
       .toBe(true);
     await check(fp, "manage-scheduled");
-    await runScheduler(server.services, new Date(now + 4 * 60_000));
-    await runScheduler(server.services, new Date(now + 4 * 60_000));
+    await runScheduler(e2e.server.services, new Date(now + 4 * 60_000));
+    await runScheduler(e2e.server.services, new Date(now + 4 * 60_000));
     expect(
       (await api.expectStatus(200, "GET", `/api/conversations/${stage1}`, { as: facilitator })).body.state,
     ).toBe("sharing");
@@ -272,7 +244,7 @@ describe("a strategy cycle, end to end in the browser", () => {
     await share(stage1, stageThoughts.strategyInput);
     // Shared thoughts join the rating pool together at a release round (DESIGN §3.7): cut one now,
     // as the scheduler does at the next quarter hour.
-    await releaseNow(server.services, { id: stage1 }, new Date());
+    await releaseNow(e2e.server.services, { id: stage1 }, new Date());
     await ep.goto(`/c/${stage1}`);
     await ep.getByRole("button", { name: "Start rating" }).click();
     const card = ep.getByRole("article", { name: "How important is this for us to consider?" });
@@ -412,7 +384,7 @@ describe("a strategy cycle, end to end in the browser", () => {
     await check(fp, "cycles-list");
 
     // 11. Admin: settings with a field error, then saved; the audit log lists what happened.
-    const a = await newPage(browser, server.url);
+    const a = await e2e.open();
     const ap = a.page;
     await signIn(ap, admin);
     await ap.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();

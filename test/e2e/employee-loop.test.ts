@@ -1,6 +1,6 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/db/client.js";
 import { releaseNow } from "../../functions/workflows/release-round.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
@@ -9,14 +9,11 @@ import {
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 
 /**
@@ -26,19 +23,7 @@ import {
  * links a person to a thought.
  */
 
-let env: E2eServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await env?.stop();
-});
+const e2e = useBrowserSuite({ setupTimeoutMs: 180_000 });
 
 const facilitator = "facilitator@example.com";
 const employees = [
@@ -53,9 +38,7 @@ const thoughts = [
 ];
 
 async function open(viewport = desktop): Promise<Page> {
-  const { context, page } = await newPage(browser, env.url, viewport);
-  contexts.push(context);
-  return page;
+  return (await e2e.open(viewport)).page;
 }
 
 /** axe on the current page; with `narrow`, again at 360 px (no sideways scrolling), then back. */
@@ -110,7 +93,7 @@ describe("the employee loop", () => {
     }
     // New thoughts join the rating pool together at the scheduler's next release round (DESIGN
     // §3.7); the test cuts that round now rather than wait for the quarter hour.
-    await releaseNow(env.server.services, { id }, new Date());
+    await releaseNow(e2e.server.services, { id }, new Date());
 
     // Each rates the other two thoughts; the first only with the keyboard.
     for (const [i, employee] of employees.entries()) {
@@ -138,7 +121,7 @@ describe("the employee loop", () => {
     }
 
     // The facilitator sees the counts, which while sharing are those of the last round.
-    await releaseNow(env.server.services, { id }, new Date());
+    await releaseNow(e2e.server.services, { id }, new Date());
     await host.goto(`/facilitate/${id}`);
     await host.getByRole("heading", { name: "Participation", level: 2 }).waitFor();
     const count = async (label: string) =>
@@ -149,7 +132,7 @@ describe("the employee loop", () => {
     await check(host, "manage one conversation with counts");
 
     // Nothing stored or logged links a person to a thought (DESIGN §3.1).
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     const people = (await api.expectStatus(200, "GET", "/api/directory", { as: "admin@example.com" })).body
       .people as { id: string; email: string }[];
     const shared: { id: string; text: string }[] = [];
@@ -160,13 +143,13 @@ describe("the employee loop", () => {
       shared.push(...mine.body.thoughts);
     }
     expect(shared.map((t) => t.text).sort()).toEqual([...thoughts].sort());
-    const doc = createDocumentClient({ endpoint: env.server.dynamoEndpoint, region: "us-east-1" });
+    const doc = createDocumentClient({ endpoint: e2e.server.dynamoEndpoint, region: "us-east-1" });
     const items: Record<string, unknown>[] = [];
     try {
       let cursor: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(
-          new ScanCommand({ TableName: env.server.tableName, ExclusiveStartKey: cursor }),
+          new ScanCommand({ TableName: e2e.server.tableName, ExclusiveStartKey: cursor }),
         );
         items.push(...(page.Items ?? []));
         cursor = page.LastEvaluatedKey;
@@ -175,7 +158,7 @@ describe("the employee loop", () => {
       doc.destroy();
     }
     expect(items.length).toBeGreaterThan(people.length);
-    expect(env.lines.length).toBeGreaterThan(0);
-    expect(findPersonThoughtLinks([...items, ...env.lines], people, shared)).toEqual([]);
+    expect(e2e.lines.length).toBeGreaterThan(0);
+    expect(findPersonThoughtLinks([...items, ...e2e.lines], people, shared)).toEqual([]);
   }, 180_000);
 });

@@ -1,19 +1,16 @@
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 import { facilitator, leader, type Seeded, seedClosedConversation, seedThoughts } from "./seed.js";
 
@@ -24,8 +21,6 @@ import { facilitator, leader, type Seeded, seedClosedConversation, seedThoughts 
  * finds nothing. Then participants read the published results.
  */
 
-let env: E2eServer;
-let browser: Browser;
 let seeded: Seeded;
 
 interface SegmentInfo {
@@ -36,21 +31,17 @@ interface SegmentInfo {
 }
 let segments: SegmentInfo[] = [];
 
+const e2e = useBrowserSuite({ setupTimeoutMs: 180_000 });
+
 beforeAll(async () => {
   const started = performance.now();
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
   const ready = performance.now();
-  seeded = await seedClosedConversation(env.url, { thoughtsPerTopic: 4, ratingsPerPerson: 5, parallel: 10 });
+  seeded = await seedClosedConversation(e2e.url, { thoughtsPerTopic: 4, ratingsPerPerson: 5, parallel: 10 });
   console.info(
     `server and browser in ${Math.round(ready - started)} ms; seeded ${seeded.thoughts} thoughts and ${seeded.ratings} ratings`,
     seeded.ms,
   );
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
 
 async function expectAxeClean(page: Page, where: string) {
   const violations = await axe(page);
@@ -93,14 +84,14 @@ async function expectNoHiddenNumbers(page: Page) {
 
 describe("the leadership report", () => {
   it("computes themes with progress, filters by segment, edits, exports and approves", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
       await page.goto(`/c/${seeded.id}/report`);
       // Closing started a theme run: the page shows its progress, then the report.
       await page.getByRole("heading", { name: "Themes", exact: true, level: 2 }).waitFor({ timeout: 45_000 });
       expect(await page.locator("[data-theme-id]").count()).toBeGreaterThanOrEqual(2);
-      const report = await apiClient(env.url).expectStatus(
+      const report = await apiClient(e2e.url).expectStatus(
         200,
         "GET",
         `/api/conversations/${seeded.id}/report`,
@@ -155,7 +146,7 @@ describe("the leadership report", () => {
       await card.getByRole("button", { name: "Save" }).click();
       await card.getByRole("heading", { name: "Focus on fewer priorities" }).waitFor();
       expect(await card.getByText("Edited", { exact: true }).count()).toBe(1);
-      const afterEdit = await apiClient(env.url).expectStatus(
+      const afterEdit = await apiClient(e2e.url).expectStatus(
         200,
         "GET",
         `/api/conversations/${seeded.id}/report`,
@@ -199,7 +190,7 @@ describe("the leadership report", () => {
   }, 180_000);
 
   it("fits 360 px without sideways scrolling", async () => {
-    const { context, page } = await newPage(browser, env.url, phone);
+    const { context, page } = await e2e.open(phone);
     try {
       await signIn(page, leader);
       await page.goto(`/c/${seeded.id}/report`);
@@ -214,13 +205,13 @@ describe("the leadership report", () => {
   });
 
   it("shows participants the published results", async () => {
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     await api.expectStatus(200, "POST", `/api/conversations/${seeded.id}/transition`, {
       as: facilitator,
       body: { to: "published" },
     });
     for (const viewport of [desktop, phone]) {
-      const { context, page } = await newPage(browser, env.url, viewport);
+      const { context, page } = await e2e.open(viewport);
       try {
         await signIn(page, "amara.okafor@example.com");
         await page.getByRole("link", { name: "See the results" }).click();

@@ -1,18 +1,15 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 
 /**
@@ -21,19 +18,7 @@ import {
  * widths (GROUNDSWELL_SCREENSHOTS or the system temp folder).
  */
 
-let env: E2eServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
-}, 300_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await env?.stop();
-});
+const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
 
 const facilitator = "facilitator@example.com";
 const leader = "leader@example.com";
@@ -47,8 +32,7 @@ const sales = [
 ];
 
 async function open(email: string): Promise<Page> {
-  const { context, page } = await newPage(browser, env.url, desktop);
-  contexts.push(context);
+  const { page } = await e2e.open(desktop);
   await signIn(page, email);
   return page;
 }
@@ -78,7 +62,7 @@ describe("staff outside a segment audience (defect 1)", () => {
   const title = "Sales kickoff 2027";
 
   beforeAll(async () => {
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     const created = await api.expectStatus(201, "POST", "/api/conversations", {
       as: facilitator,
       body: {
@@ -143,7 +127,7 @@ describe("staff outside a segment audience (defect 1)", () => {
   });
 
   it("the leader finds its progress, then its report and responses, from their pages (defect 6)", async () => {
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     const page = await open(leader);
     await page.getByRole("link", { name: "Progress" }).first().click();
     await page.getByRole("heading", { name: "Leadership", level: 1 }).waitFor();
@@ -177,7 +161,7 @@ describe("staff outside a segment audience (defect 1)", () => {
 
 describe("texts a facilitator reads (defect 5)", () => {
   it("a typo audience warns that nobody is invited, and opening it says why it cannot", async () => {
-    const api = apiClient(env.url);
+    const api = apiClient(e2e.url);
     const created = await api.expectStatus(201, "POST", "/api/conversations", {
       as: facilitator,
       body: {

@@ -1,20 +1,17 @@
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page, Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import {
   apiClient,
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
   inSignIn,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 
 /**
@@ -27,24 +24,10 @@ import {
 /** Short-lived ID tokens, so the refresh happens while the test watches (at 3/4 of the lifetime). */
 const idTokenTtlSeconds = 20;
 
-let env: E2eServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer({ idTokenTtlSeconds }), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await env?.stop();
-});
+const e2e = useBrowserSuite({ idTokenTtlSeconds, setupTimeoutMs: 180_000 });
 
 async function open(viewport = desktop): Promise<Page> {
-  const { context, page } = await newPage(browser, env.url, viewport);
-  contexts.push(context);
-  return page;
+  return (await e2e.open(viewport)).page;
 }
 
 async function accessible(page: Page, where: string) {
@@ -153,10 +136,10 @@ describe("signing in with OpenID Connect (code + PKCE)", () => {
       .filter((p) => p.email !== "ben.fischer@example.com")
       .map((p) => `${p.email},${p.name},${p.role}`)
       .join("\n");
-    const reply = await fetch(`${env.url}/api/directory/import?deactivateMissing=true`, {
+    const reply = await fetch(`${e2e.url}/api/directory/import?deactivateMissing=true`, {
       method: "POST",
       headers: {
-        authorization: `Bearer ${await apiClient(env.url).tokenFor("admin@example.com")}`,
+        authorization: `Bearer ${await apiClient(e2e.url).tokenFor("admin@example.com")}`,
         "content-type": "text/csv",
       },
       body: `email,name,role\n${csv}\n`,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { memoryLogger } from "../../functions/lib/logger.js";
 import { freePort } from "../../functions/local/dynamo-local.js";
 import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
@@ -28,8 +29,15 @@ export interface E2eServer {
   stop(): Promise<void>;
 }
 
+export interface E2eServerOptions {
+  /** Short-lived ID tokens, to watch the refresh. */
+  readonly idTokenTtlSeconds?: number;
+  /** 0 turns the in-process scheduler off, for tests that run it at chosen times. */
+  readonly schedulerIntervalSeconds?: number;
+}
+
 /** The embedded default on a free port with a throwaway data folder. Fails clearly without a web build. */
-export async function startServer(options: { idTokenTtlSeconds?: number } = {}): Promise<E2eServer> {
+export async function startServer(options: E2eServerOptions = {}): Promise<E2eServer> {
   if (!existsSync(webIndex)) {
     throw new Error(
       `The web app is not built (${webIndex} is missing). Run \`npm run build:web\` first; \`npm test\` does it for you.`,
@@ -44,6 +52,7 @@ export async function startServer(options: { idTokenTtlSeconds?: number } = {}):
     logger,
     webDir: join(root, "web/build"),
     idTokenTtlSeconds: options.idTokenTtlSeconds,
+    schedulerIntervalSeconds: options.schedulerIntervalSeconds,
   });
   return {
     server,
@@ -81,6 +90,61 @@ export async function newPage(
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   return { context, page };
+}
+
+/** A test file's server and browser, started before its tests and stopped after them. */
+export interface BrowserSuite {
+  readonly url: string;
+  readonly server: LocalServer;
+  /** Every log line the server wrote. */
+  readonly lines: string[];
+  readonly browser: Browser;
+  /** A fresh context (its own provider session) at a viewport size, closed with the suite. */
+  open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/**
+ * Registers the file's set-up and tear-down: the server and Chromium start together in a
+ * `beforeAll` (so a file's own `beforeAll`, registered after this call, can seed through `url`),
+ * and every context `open` made is closed with them.
+ */
+export function useBrowserSuite(options: E2eServerOptions & { setupTimeoutMs?: number } = {}): BrowserSuite {
+  let env: E2eServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [env, browser] = await Promise.all([startServer(options), launchBrowser()]);
+  }, options.setupTimeoutMs ?? 180_000);
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await env?.stop();
+  });
+  const started = () => {
+    if (!env || !browser)
+      throw new Error("The browser suite is not started: use it inside a test or a later beforeAll.");
+    return { env, browser };
+  };
+  return {
+    get url() {
+      return started().env.url;
+    },
+    get server() {
+      return started().env.server;
+    },
+    get lines() {
+      return started().env.lines;
+    },
+    get browser() {
+      return started().browser;
+    },
+    async open(viewport = desktop) {
+      const { env, browser } = started();
+      const opened = await newPage(browser, env.url, viewport);
+      contexts.push(opened.context);
+      return opened;
+    },
+  };
 }
 
 /** True on the pages of the sign-in round trip (start, provider login, callback). */

@@ -1,19 +1,16 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import {
   apiClient,
   axe,
   describeViolations,
   desktop,
-  type E2eServer,
-  launchBrowser,
-  newPage,
   phone,
   screenshot,
   scrollsSideways,
   signIn,
-  startServer,
+  useBrowserSuite,
 } from "../helpers/browser.js";
 import { facilitator, leader } from "./seed.js";
 
@@ -22,8 +19,7 @@ import { facilitator, leader } from "./seed.js";
  * the browser reads them. Two camps of employees rate two topics in opposite ways and agree on a
  * third; the leader reads "Who agrees with whom" at 1280 and 360 px, axe clean.
  */
-let env: E2eServer;
-let browser: Browser;
+const e2e = useBrowserSuite({ setupTimeoutMs: 240_000 });
 let id: string;
 
 const employees = starterDirectory.filter((p) => p.role === "employee").map((p) => p.email);
@@ -39,8 +35,7 @@ const texts = (Object.keys(topics) as (keyof typeof topics)[]).flatMap((topic) =
 const topicOf = new Map(texts.map((t) => [t.text, t.topic]));
 
 beforeAll(async () => {
-  [env, browser] = await Promise.all([startServer(), launchBrowser()]);
-  const api = apiClient(env.url);
+  const api = apiClient(e2e.url);
   const created = await api.expectStatus(201, "POST", "/api/conversations", {
     as: facilitator,
     body: { template: "strategy-input", title: "Where we work" },
@@ -85,11 +80,6 @@ beforeAll(async () => {
   });
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
-
 async function expectAxeClean(page: Page, where: string) {
   const violations = await axe(page);
   expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
@@ -106,7 +96,7 @@ async function openSection(page: Page) {
 
 describe("who agrees with whom, in the report", () => {
   it("shows the groups, the common ground and the division at 1280 px", async () => {
-    const { context, page } = await newPage(browser, env.url, desktop);
+    const { context, page } = await e2e.open(desktop);
     try {
       const section = await openSection(page);
       const groups = section.getByRole("list", { name: "Opinion groups" }).getByRole("link");
@@ -140,7 +130,7 @@ describe("who agrees with whom, in the report", () => {
   }, 240_000);
 
   it("fits 360 px without sideways scrolling", async () => {
-    const { context, page } = await newPage(browser, env.url, phone);
+    const { context, page } = await e2e.open(phone);
     try {
       const section = await openSection(page);
       expect(await section.locator("blockquote").count()).toBeGreaterThan(0);

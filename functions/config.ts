@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Configuration, parsed once from the environment with zod so a bad value fails at start-up,
@@ -39,7 +39,7 @@ const configSchema = z.object({
   INVITE_USERS: z.enum(["true", "false"]).default("true"),
   /** The ARN of the author-key secret in AWS (Secrets Manager). */
   AUTHOR_KEY_SECRET_ARN: z.string().optional(),
-  /** The theme-job SQS queue in AWS; without it theme runs use the in-process queue. */
+  /** The theme-job SQS queue in AWS (the API and the scheduler enqueue there; locally runs are in-process). */
   THEME_JOB_QUEUE_URL: z.url().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),

@@ -26,8 +26,8 @@ import { RoundRepository } from "./repositories/rounds.js";
 import { SettingsRepository } from "./repositories/settings.js";
 import { ThemeShapingRepository } from "./repositories/theme-shaping.js";
 import { ThoughtRepository } from "./repositories/thoughts.js";
-import { InProcessQueue, type JobQueue } from "./workers/queue.js";
-import { runThemeJob, type ThemeEngine } from "./workers/theme-run.js";
+import type { JobQueue } from "./workers/queue.js";
+import type { ThemeEngine } from "./workers/theme-run.js";
 
 /** What the Hono app is built from. Both adapters (Lambda, Node server) and tests inject these. */
 export interface AppDeps {
@@ -47,8 +47,12 @@ export interface AppDeps {
   readonly openAssignmentLifetimeMs?: number;
   /** Groups thoughts into themes: the offline engine, or OpenAI when a key is configured. */
   readonly themeEngine: ThemeEngine;
-  /** Where theme runs go; an in-process queue running the same worker when omitted. */
-  readonly queue?: JobQueue;
+  /**
+   * Where theme runs go: SQS in AWS, or `inProcessThemeRuns` (workers/theme-run.ts), which runs
+   * them in this process with these services. Given, never defaulted here: a default would pull
+   * the report computation into every bundle that builds services, the API's among them.
+   */
+  readonly queue: JobQueue | ((services: Services) => JobQueue);
   /** Outgoing mail: files in the data folder locally, memory in tests (AWS sends from the mail worker). */
   readonly mailer?: Mailer;
   /** Where notices are queued: SQS in AWS; by default straight to `mailer`. */
@@ -65,6 +69,7 @@ export interface AppDeps {
 }
 
 export interface Services extends AppDeps {
+  readonly queue: JobQueue;
   readonly conversations: ConversationRepository;
   readonly thoughts: ThoughtRepository;
   readonly ratings: RatingRepository;
@@ -81,7 +86,6 @@ export interface Services extends AppDeps {
   readonly rounds: RoundRepository;
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
-  readonly queue: JobQueue;
   readonly due: DueRepository;
   readonly moderation: ModerationRepository;
   readonly cycles: CycleRepository;
@@ -96,6 +100,8 @@ export interface Services extends AppDeps {
 export function createServices(deps: AppDeps): Services {
   const mailer = deps.mailer ?? new MemoryMailer();
   const directory = new DirectoryRepository(deps.db);
+  const given = deps.queue;
+  let queue: JobQueue | undefined;
   const services: Services = {
     ...deps,
     conversations: new ConversationRepository(deps.db),
@@ -111,7 +117,11 @@ export function createServices(deps: AppDeps): Services {
     rounds: new RoundRepository(deps.db, deps.random),
     jobs: new JobRepository(deps.db),
     reports: new ReportRepository(deps.db),
-    queue: deps.queue ?? new InProcessQueue((message) => runThemeJob(services, message), deps.logger),
+    // Built on first use: an in-process queue runs jobs with the finished services.
+    get queue() {
+      queue ??= typeof given === "function" ? given(services) : given;
+      return queue;
+    },
     due: new DueRepository(deps.db),
     moderation: new ModerationRepository(deps.db),
     cycles: new CycleRepository(deps.db),

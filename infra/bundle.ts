@@ -7,6 +7,8 @@ import { build, type Metafile, type Plugin } from "esbuild";
  * How every Lambda is bundled: one esbuild configuration for the stack (infra/constructs/
  * node-lambda.ts runs this file at synth) and for `npm run bench`, so the bench measures what
  * deploys. Minified ESM for Node.js 22, source map beside it, the AWS SDK left to the runtime.
+ * A dynamic `import()` becomes a chunk of its own beside `index.mjs`, loaded when first called
+ * and not at init: the API's NLP name finder (functions/domain/person-finder.ts) is one.
  */
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 
@@ -57,15 +59,21 @@ export const zodNamespacePlugin: Plugin = {
 export interface BundleResult {
   /** The bundle, `<outdir>/index.mjs` (the handler is `index.handler`). */
   readonly file: string;
+  /** Chunks split off at dynamic imports, `<outdir>/chunks/*.mjs`: deployed, loaded on first use. */
+  readonly chunks: readonly string[];
   readonly metafile: Metafile;
 }
 
 export async function bundleLambda(entry: string, outdir: string): Promise<BundleResult> {
-  const file = join(resolve(outdir), "index.mjs");
+  const dir = resolve(outdir);
   const result = await build({
     absWorkingDir: repoRoot,
     entryPoints: [join(repoRoot, entry)],
-    outfile: file,
+    outdir: dir,
+    entryNames: "index",
+    chunkNames: "chunks/[name]-[hash]",
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
     bundle: true,
     minify: true,
     sourcemap: true,
@@ -84,7 +92,11 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     metafile: true,
     logLevel: "warning",
   });
-  return { file, metafile: result.metafile };
+  const outputs = Object.keys(result.metafile.outputs)
+    .filter((output) => output.endsWith(".mjs"))
+    .map((output) => resolve(repoRoot, output));
+  const file = join(dir, "index.mjs");
+  return { file, chunks: outputs.filter((output) => output !== file), metafile: result.metafile };
 }
 
 // `node --import tsx infra/bundle.ts <entry> <outdir>`: what the stack's local bundling runs.

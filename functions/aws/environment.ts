@@ -2,7 +2,7 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { CognitoDirectory } from "../auth/cognito-directory.js";
 import { ensureFirstAdmin } from "../auth/first-admin.js";
 import { type Config, parseConfig } from "../config.js";
@@ -11,12 +11,13 @@ import { jsonLogger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { SqsMailQueue } from "../notify/mail-queue.js";
 import { createServices, type Services } from "../services.js";
+import type { JobQueue } from "../workers/queue.js";
 import { SqsQueue } from "../workers/sqs-queue.js";
 import type { ThemeEngine } from "../workers/theme-run.js";
 
 /** What a Lambda does besides using the table; each need makes its settings required. */
 export interface Needs {
-  /** Starts theme runs. Without a queue URL a run would execute inside this Lambda instead. */
+  /** Starts theme runs: THEME_JOB_QUEUE_URL becomes required (functions without it refuse to enqueue). */
   readonly enqueue?: boolean;
   /** Queues email for the mail worker. Without the queue, messages would go to memory and be lost. */
   readonly mail?: boolean;
@@ -34,6 +35,14 @@ const enqueueOnly: ThemeEngine = {
   computeThemes: () => {
     throw new Error("Theme runs execute in the theme-job worker; this function only enqueues them.");
   },
+};
+
+/** The worker and the mail functions start no theme runs; one that tries is a wiring mistake too. */
+const noQueue: JobQueue = {
+  enqueue: () =>
+    Promise.reject(
+      new Error("This function has no theme-job queue; the API and the scheduler start theme runs."),
+    ),
 };
 
 /** Settings that are optional on the embedded default but must be set in AWS. */
@@ -96,9 +105,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     logger,
     themeEngine: needs.themeEngine?.(config) ?? enqueueOnly,
     contentScreen: selectContentScreen(config, logger),
-    ...(aws.THEME_JOB_QUEUE_URL && {
-      queue: new SqsQueue(sqs(), aws.THEME_JOB_QUEUE_URL),
-    }),
+    queue: aws.THEME_JOB_QUEUE_URL ? new SqsQueue(sqs(), aws.THEME_JOB_QUEUE_URL) : noQueue,
     ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs(), aws.MAIL_QUEUE_URL, logger) }),
     ...(aws.APP_URL && { appUrl: aws.APP_URL }),
     ...(config.USER_POOL_ID && {

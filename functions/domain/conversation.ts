@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { conversationStates } from "./lifecycle.js";
 import { templateIds } from "./templates.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type Schedule, scheduleSchema } from "./conversation.js";
 import type { TemplateId } from "./templates.js";
 

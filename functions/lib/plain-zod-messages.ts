@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Field errors reach people: the API returns them in problem responses and the web app shows

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { dynamoDataPath, startDynamoLocal } from "./dynamo-local.js";
 import { ensureWebBuild } from "./web-build.js";
 

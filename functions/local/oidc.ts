@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Configuration, KoaContextWithOIDC, default as Provider } from "oidc-provider";
-import { z } from "zod";
+import * as z from "zod";
 import { nameFromEmail } from "../auth/first-admin.js";
 import {
   emailOfLocalSubject,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JWK } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { generateSigningKey } from "../auth/local-issuer.js";
 
 const secretsSchema = z.object({

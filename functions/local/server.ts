@@ -20,6 +20,7 @@ import { runScheduler } from "../scheduler/run.js";
 import { createServices, type Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
 import type { InProcessQueue } from "../workers/queue.js";
+import { inProcessThemeRuns } from "../workers/theme-run.js";
 import { seedDemo } from "./demo/seed.js";
 import { type DynamoLocal, dynamoDataPath, startDynamoLocal } from "./dynamo-local.js";
 import { callbackPath, createLocalProvider, postLogoutPath } from "./oidc.js";
@@ -110,6 +111,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
       mailer: new FileMailer(join(dataDir, "mail")),
       appUrl: url,
       seedDemo,
+      queue: inProcessThemeRuns,
     });
     const api = createApp(services);
     const interval = options.schedulerIntervalSeconds ?? 60;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { responseStatuses } from "../domain/responses.js";
 
 /** The API's report shape (DESIGN §7): what leaders read and what exports are built from. */

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { syncIdentities } from "../auth/identity-sync.js";
 import { parseDirectoryCsv } from "../domain/directory-import.js";
 import { can, type Person, personSchema } from "../domain/person.js";

@@ -1,4 +1,5 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import * as z from "zod";
 import type { AuthEnv } from "../auth/verify.js";
 import { requireRole } from "../auth/verify.js";
 import type { Role } from "../domain/person.js";

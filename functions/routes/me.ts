@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { can, personSchema } from "../domain/person.js";
 import { NotFoundError } from "../errors.js";
 import type { Mailbox } from "../notify/mailer.js";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { flaggerKey, moderatorKey, personKeys } from "../domain/author-key.js";
 import { can } from "../domain/person.js";
 import { flagReasons } from "../repositories/moderation.js";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { personKeys } from "../domain/author-key.js";
 import { acceptsRatings } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import type { Caller } from "../auth/verify.js";
 import { textThreshold } from "../domain/conversation.js";
 import { can } from "../domain/person.js";

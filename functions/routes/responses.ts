@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { can } from "../domain/person.js";
 import { isDueDate, responseStatuses, statusEditableStates } from "../domain/responses.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { can } from "../domain/person.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { addOperation, maxMoves, ShapeError, type ShapeOperation } from "../report/shaping.js";

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod";
 import { idempotencyRecordKey, personKeys } from "../domain/author-key.js";
 import { can } from "../domain/person.js";
 import { initialStatus, screenThought } from "../domain/screen.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One thought to theme. `score` is the optional Bayesian rating score; higher ranks first. */
 export const themeInputItemSchema = z.object({

@@ -6,7 +6,7 @@ import { participationBySegment } from "../report/participation-segments.js";
 import { shapeThemes, shapingNote, shapingNotePrefix } from "../report/shaping.js";
 import { allRatings, type RatingRecord } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
-import type { JobMessage } from "./queue.js";
+import { InProcessQueue, type JobMessage } from "./queue.js";
 
 /** What a theme engine returns (both engines share this output, DESIGN §5). */
 export interface ThemeSet {
@@ -59,6 +59,13 @@ export function carryThemeIds(
     return { ...theme, id };
   });
 }
+
+/**
+ * The embedded default's and the tests' queue (AppDeps.queue): theme runs execute in this
+ * process, one at a time, with the services that enqueued them.
+ */
+export const inProcessThemeRuns = (s: Services): InProcessQueue =>
+  new InProcessQueue((message) => runThemeJob(s, message), s.logger);
 
 /**
  * The theme-run job (DESIGN §5): read every visible thought and rating with paginated Queries,

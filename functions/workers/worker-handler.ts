@@ -1,5 +1,5 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
-import { z } from "zod";
+import * as z from "zod";
 import { servicesFromEnvironment } from "../aws/environment.js";
 import type { Services } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";

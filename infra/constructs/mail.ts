@@ -5,7 +5,6 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as route53 from "aws-cdk-lib/aws-route53";
 import * as ses from "aws-cdk-lib/aws-ses";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -52,8 +51,8 @@ export class Mail extends Construct {
   readonly events: sns.Topic;
   readonly queue: sqs.Queue;
   readonly deadLetters: DeadLetters;
-  readonly worker: NodejsFunction;
-  readonly suppression: NodejsFunction;
+  readonly worker: lambda.Function;
+  readonly suppression: lambda.Function;
   readonly suppressionDeadLetters: DeadLetters;
   /** Pause between two sends of one worker, so all workers together keep to `sendRate`. */
   readonly sendIntervalMs: number;

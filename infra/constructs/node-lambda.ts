@@ -1,9 +1,8 @@
-import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 
@@ -11,7 +10,7 @@ import { Construct } from "constructs";
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface NodeLambdaProps {
-  /** Entry file relative to the repository root, e.g. `functions/api/handler.ts`. */
+  /** Entry file relative to the repository root, e.g. `functions/api/handler.ts` (exports `handler`). */
   readonly entry: string;
   readonly environment?: Record<string, string>;
   readonly memorySize?: number;
@@ -22,12 +21,40 @@ export interface NodeLambdaProps {
 }
 
 /**
+ * The function's code: infra/bundle.ts run on `entry` at synth, the one bundling configuration
+ * `npm run bench` measures too (esbuild with the project's plugin, which NodejsFunction cannot
+ * take). The asset is hashed by its output, so the repository is never fingerprinted or copied.
+ */
+function bundledCode(entry: string): lambda.Code {
+  const script = "infra/bundle.ts";
+  return lambda.Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always runs (esbuild and tsx are dev dependencies, there
+      // wherever `cdk synth` runs) or fails the synth. The command names the entry, which keeps
+      // each function's asset apart in CDK's bundling cache.
+      image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
+      command: ["node", "--import", "tsx", script, entry, "/asset-output"],
+      local: {
+        tryBundle(outputDir) {
+          execFileSync(process.execPath, ["--import", "tsx", script, entry, outputDir], {
+            cwd: REPO_ROOT,
+            stdio: ["ignore", "inherit", "inherit"],
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/**
  * A TypeScript Lambda with the project's defaults: Node.js 22 on arm64, minified ESM bundle with
- * source maps, X-Ray tracing and its own log group and role. The API, the theme-job worker and the
- * scheduler all use it.
+ * source maps (infra/bundle.ts), X-Ray tracing and its own log group and role. The API, the
+ * theme-job worker, the scheduler and the mail functions all use it.
  */
 export class NodeLambda extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -43,11 +70,9 @@ export class NodeLambda extends Construct {
     this.role = new iam.Role(this, "Role", { assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com") });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, "Function", {
-      entry: path.join(REPO_ROOT, props.entry),
-      handler: "handler",
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, "package-lock.json"),
+    this.function = new lambda.Function(this, "Function", {
+      code: bundledCode(props.entry),
+      handler: "index.handler",
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -64,18 +89,6 @@ export class NodeLambda extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: "Groundswell",
         POWERTOOLS_LOGGER_LOG_EVENT: "false",
         POWERTOOLS_LOG_LEVEL: "INFO",
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: "node22",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ["module", "main"],
-        // The runtime ships AWS SDK v3; bundling it would only grow the package and the cold start.
-        externalModules: ["@aws-sdk/*"],
-        // CommonJS dependencies bundled into ESM still call require().
-        banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
       },
     });
 

@@ -3,7 +3,7 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
-import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import { DeadLetters } from "./dead-letters.js";
@@ -23,7 +23,7 @@ export interface SchedulerProps {
  * run finds whatever is still due, and due items are claimed, so runs never apply anything twice.
  */
 export class Scheduler extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly rule: events.Rule;
   readonly deadLetters: DeadLetters;
   readonly failing: cloudwatch.Alarm;

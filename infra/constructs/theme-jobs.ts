@@ -2,7 +2,6 @@ import { Duration, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
-import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -30,7 +29,7 @@ export interface ThemeJobsProps {
 export class ThemeJobs extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetters: DeadLetters;
-  readonly worker: NodejsFunction;
+  readonly worker: lambda.Function;
 
   constructor(scope: Construct, id: string, props: ThemeJobsProps) {
     super(scope, id);

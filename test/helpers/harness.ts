@@ -12,7 +12,7 @@ import type { Db } from "../../functions/repositories/db.js";
 import { DirectoryRepository } from "../../functions/repositories/directory.js";
 import { type AppDeps, createServices } from "../../functions/services.js";
 import type { InProcessQueue } from "../../functions/workers/queue.js";
-import type { ThemeEngine } from "../../functions/workers/theme-run.js";
+import { inProcessThemeRuns, type ThemeEngine } from "../../functions/workers/theme-run.js";
 import { releaseNow } from "../../functions/workflows/release-round.js";
 
 export interface RequestOptions {
@@ -80,6 +80,7 @@ export async function createHarness(
     logger,
     themeEngine: options.themeEngine ?? taggedThemeEngine,
     contentScreen: options.contentScreen,
+    queue: inProcessThemeRuns,
   };
   const services = createServices(deps);
   const app = createApp(services);

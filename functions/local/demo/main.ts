@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { createLocalIssuer } from "../../auth/local-issuer.js";
 import { createDocumentClient } from "../../db/client.js";
 import { ensureTable } from "../../db/create-table.js";
@@ -9,6 +9,7 @@ import { DirectoryRepository } from "../../repositories/directory.js";
 import { createServices } from "../../services.js";
 import { selectThemeEngine } from "../../themes/select.js";
 import type { InProcessQueue } from "../../workers/queue.js";
+import { inProcessThemeRuns } from "../../workers/theme-run.js";
 import { type DynamoLocal, hasJava, javaInstallHelp, startDynamoLocal } from "../dynamo-local.js";
 import { loadOrCreateSecrets } from "../secrets.js";
 import { starterDirectory } from "../starter-directory.js";
@@ -89,6 +90,7 @@ try {
     // Only problems reach the terminal; the progress bar is the output.
     logger: { ...jsonLogger((line) => process.stderr.write(`${line}\n`)), info: () => {} },
     themeEngine: selectThemeEngine(process.env),
+    queue: inProcessThemeRuns,
   });
 
   console.log(`\n  Loading the Northwind sample conversation into ${dataDir}\n`);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { prepareText } from "../../domain/screen.js";
 import { redactContacts } from "../../domain/screen-contacts.js";
 import { tokenize } from "../tokenize.js";

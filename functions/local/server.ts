@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join, resolve } from "node:path";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getRequestListener } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
@@ -53,6 +54,8 @@ export interface LocalOptions {
   readonly webReady?: Promise<unknown>;
   /** A DynamoDB Local already starting on `dynamoDataPath(dataDir)` (npm start launches it first). */
   readonly dynamo?: Promise<DynamoLocal>;
+  /** Wraps the document client the app uses: `npm run bench:load` records its calls (bench/load-server.ts). */
+  readonly wrapDocument?: (doc: DynamoDBDocumentClient) => DynamoDBDocumentClient;
 }
 
 export interface LocalServer {
@@ -76,7 +79,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
   try {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint, region: "us-east-1" });
     await ensureTable(doc, tableName);
-    const db = { doc, tableName };
+    const db = { doc: options.wrapDocument?.(doc) ?? doc, tableName };
     const directory = new DirectoryRepository(db);
     const people = await directory.all();
     const seeded = people.length === 0;

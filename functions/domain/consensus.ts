@@ -136,22 +136,31 @@ export function commonGround(
   { limit = 10, segmentsOf, k = 0 }: ConsensusListOptions = {},
 ): ThoughtConsensus[] {
   return thoughts
-    .filter(
-      (t) =>
-        t.releasable &&
-        t.groups.every((g) => g.support > HIGH_SUPPORT) &&
-        (segmentsOf?.(t.thoughtId) ?? []).every(
-          (s) => s.raters < k || smoothedSupport(s.high, s.raters) > HIGH_SUPPORT,
-        ),
-    )
+    .filter((t) => isCommonGround(t, { segmentsOf, k }))
     .sort((a, b) => b.consensus - a.consensus || compare(a.thoughtId, b.thoughtId))
     .slice(0, limit);
 }
 
+/** Every group, and every released segment with k raters of it, rates it highly. */
+export function isCommonGround(
+  t: ThoughtConsensus,
+  { segmentsOf, k = 0 }: Pick<ConsensusListOptions, "segmentsOf" | "k"> = {},
+): boolean {
+  return (
+    t.releasable &&
+    t.groups.every((g) => g.support > HIGH_SUPPORT) &&
+    (segmentsOf?.(t.thoughtId) ?? []).every(
+      (s) => s.raters < k || smoothedSupport(s.high, s.raters) > HIGH_SUPPORT,
+    )
+  );
+}
+
+export const isDivisive = (t: ThoughtConsensus) => t.releasable && t.division >= DIVIDING_SPREAD;
+
 /** Divisive: groups' supports at least DIVIDING_SPREAD apart. Widest gap first. */
 export function divisive(thoughts: readonly ThoughtConsensus[], { limit = 10 } = {}): ThoughtConsensus[] {
   return thoughts
-    .filter((t) => t.releasable && t.division >= DIVIDING_SPREAD)
+    .filter(isDivisive)
     .sort((a, b) => b.division - a.division || compare(a.thoughtId, b.thoughtId))
     .slice(0, limit);
 }

@@ -21,6 +21,46 @@ export const commonGroundExplanation =
 export const divisiveExplanation =
   "Thoughts the groups rated most differently, widest gap first: worth talking through together.";
 
-/** When no thought has every group's number released: why the lists are empty. */
-export const notComparable = (k: number) =>
-  `No thought was rated by at least ${k} people in every group, so no thought can be compared across groups without narrowing a group too far. How each group rated each theme is in the comparison by group.`;
+/** When no thought has every group's number released: why the thought lists are empty. */
+export const notComparable = (k: number, byTheme: boolean) =>
+  `No single thought was rated by at least ${k} people in every group, so thoughts cannot be compared one by one without narrowing a group too far.` +
+  (byTheme
+    ? " Themes pool the ratings of their thoughts, so the groups are compared by theme below."
+    : " How each group rated each theme is in the comparison by group.");
+
+export const themesHeading = "Agreement by theme";
+
+export const themesExplanation =
+  "Each theme pools the ratings of its thoughts; the bars are the share of each group's ratings at 4 or 5 stars, and the themes the groups agree on most come first. A theme is common ground when most of every group's ratings are 4–5★, and divides the groups when their shares are 30 points or more apart.";
+
+export const commonGroundTag = "Common ground";
+export const divisiveTag = "Divides groups";
+
+interface ThemeStanding {
+  readonly title: string;
+  readonly commonGround: boolean;
+  readonly divisive: boolean;
+  readonly groups: readonly { readonly groupId: string; readonly share: number }[];
+}
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+/** One or two plain sentences that say what the theme list shows, so nobody has to read bars. */
+export function themesSummary(entries: readonly ThemeStanding[]): string {
+  if (entries.length === 0) return "";
+  const common = entries.filter((t) => t.commonGround).map((t) => `“${t.title}”`);
+  const divisive = entries.filter((t) => t.divisive);
+  const first = entries[0]!;
+  const lowest = first.groups.reduce((low, g) => (g.share < low.share ? g : low));
+  const agreement =
+    common.length > 0
+      ? `Common ground: ${common.join(", ")}.`
+      : `No theme is common ground: even the most shared, “${first.title}”, has ${pct(lowest.share)} of group ${lowest.groupId}'s ratings at 4–5★.`;
+  if (divisive.length === 0) {
+    return `${agreement} No theme divides the groups clearly; where they differ, it is thought by thought.`;
+  }
+  const widest = divisive[0]!;
+  const low = widest.groups.reduce((a, g) => (g.share < a.share ? g : a));
+  const high = widest.groups.reduce((a, g) => (g.share > a.share ? g : a));
+  return `${agreement} The groups differ most on “${widest.title}” (group ${high.groupId} ${pct(high.share)}, group ${low.groupId} ${pct(low.share)}).`;
+}

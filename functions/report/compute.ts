@@ -119,6 +119,7 @@ export function computeReport(input: ComputeInput): ComputedReport {
     groups,
     parts,
     ranked.map((t) => ({ id: t.id, text: texts.get(t.id) ?? "" })),
+    input.themes.themes,
     k,
   );
 

@@ -6,10 +6,15 @@ import {
 } from "../domain/executive-summary.js";
 import {
   commonGroundExplanation,
+  commonGroundTag,
   divisiveExplanation,
+  divisiveTag,
   notComparable,
   opinionAbsence,
   opinionExplanation,
+  themesExplanation,
+  themesHeading,
+  themesSummary,
 } from "../domain/opinion-wording.js";
 import { statusLabel } from "../domain/responses.js";
 import type { Report, ReportThought } from "./schema.js";
@@ -307,8 +312,13 @@ function opinionMarkdown(report: Report): string[] {
   if (section.state !== "shown") return [...lines, opinionAbsence[section.state]];
   const sizes = section.groups.map((g) => `group ${g.id}: ${g.raters} people`).join(", ");
   lines.push(`Raters fall into ${section.groups.length} groups (${sizes}). ${opinionExplanation}`);
-  if (section.comparable === 0) return [...lines, "", notComparable(report.anonymityThreshold)];
-  const list = (title: string, intro: string, entries: OpinionEntry[], empty: string) => {
+  const themes = section.themes && section.themes.comparable > 0 ? section.themes : undefined;
+  const list = (
+    title: string,
+    intro: string,
+    entries: { text: string; groups: { groupId: string; share: number }[] }[],
+    empty: string,
+  ) => {
     lines.push("", `### ${title}`, "", intro, "");
     if (entries.length === 0) lines.push(empty);
     for (const [i, t] of entries.entries()) {
@@ -317,19 +327,31 @@ function opinionMarkdown(report: Report): string[] {
       lines.push(`${i + 1}. ${text} — 4–5★ by group: ${shares}`);
     }
   };
-  list(
-    "Common ground",
-    commonGroundExplanation,
-    section.commonGround,
-    "No thought is rated highly by every group.",
-  );
-  list(
-    "Where groups differ",
-    divisiveExplanation,
-    section.divisive,
-    "No thought divides the groups clearly.",
-  );
+  if (section.comparable === 0) {
+    lines.push("", notComparable(report.anonymityThreshold, themes !== undefined));
+  } else {
+    list(
+      "Common ground",
+      commonGroundExplanation,
+      section.commonGround,
+      "No thought is rated highly by every group.",
+    );
+    list(
+      "Where groups differ",
+      divisiveExplanation,
+      section.divisive,
+      "No thought divides the groups clearly.",
+    );
+  }
+  if (themes) {
+    lines.push("", `### ${themesHeading}`, "", themesExplanation, "", themesSummary(themes.entries), "");
+    for (const [i, t] of themes.entries.entries()) {
+      const tags = [t.commonGround && commonGroundTag, t.divisive && divisiveTag].filter(Boolean);
+      const shares = t.groups.map((g) => `${g.groupId} ${Math.round(g.share * 100)}%`).join(", ");
+      lines.push(
+        `${i + 1}. ${t.title}${tags.length > 0 ? ` (${tags.join(", ")})` : ""} — 4–5★ by group: ${shares}`,
+      );
+    }
+  }
   return lines;
 }
-
-type OpinionEntry = NonNullable<Report["opinionGroups"]>["commonGround"][number];

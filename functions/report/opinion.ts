@@ -10,7 +10,15 @@
  * group numbers appear only when every group's cell for it is released, and a group is shown only
  * when every group is released for text (the groups' views hold thought cells only then).
  */
-import { commonGround, consensusOf, divisive, isHigh, type ThoughtConsensus } from "../domain/consensus.js";
+import {
+  commonGround,
+  consensusOf,
+  divisive,
+  isCommonGround,
+  isDivisive,
+  isHigh,
+  type ThoughtConsensus,
+} from "../domain/consensus.js";
 import type { OpinionGroups } from "../domain/opinion-groups.js";
 import type { Histogram } from "../domain/statistics.js";
 import type { OpinionGroupsReport, ThoughtOpinion } from "./schema.js";
@@ -27,14 +35,20 @@ export interface OpinionSection {
 }
 
 const tally = (histogram: Histogram) => ({
-  raters: histogram.reduce((s, x) => s + x, 0),
+  ratings: histogram.reduce((s, x) => s + x, 0),
   high: histogram.reduce((s, x, i) => s + (isHigh(i + 1) ? x : 0), 0),
 });
+/** A thought cell's tally: each rater rates a thought once, so its ratings are its raters. */
+const thoughtTally = (histogram: Histogram) => {
+  const { ratings, high } = tally(histogram);
+  return { raters: ratings, high };
+};
 
 export function opinionSection(
   found: OpinionGroups | { readonly groups: readonly []; readonly reason: "too-few-raters" | "no-pattern" },
-  parts: Pick<SegmentParts, "segments" | "thoughtCells">,
+  parts: Pick<SegmentParts, "segments" | "thoughtCells" | "themeCells">,
   thoughts: readonly { readonly id: string; readonly text: string }[],
+  themes: readonly { readonly id: string; readonly title: string }[],
   k: number,
 ): OpinionSection {
   const textOf = new Map(thoughts.map((t) => [t.id, t.text]));
@@ -59,7 +73,7 @@ export function opinionSection(
     return [
       consensusOf(
         id,
-        cells.map((histogram, g) => ({ groupId: found.groups[g]!.id, ...tally(histogram!) })),
+        cells.map((histogram, g) => ({ groupId: found.groups[g]!.id, ...thoughtTally(histogram!) })),
         true,
       ),
     ];
@@ -67,7 +81,7 @@ export function opinionSection(
   const segmentsOf = (id: string) =>
     segmentCells.flatMap((cells) => {
       const histogram = cells.get(id);
-      return histogram ? [tally(histogram)] : [];
+      return histogram ? [thoughtTally(histogram)] : [];
     });
   const entry = (t: ThoughtConsensus) => ({
     thoughtId: t.thoughtId,
@@ -86,8 +100,79 @@ export function opinionSection(
       comparable: standings.length,
       commonGround: commonGround(standings, { limit: listSize, segmentsOf, k }).map(entry),
       divisive: divisive(standings, { limit: listSize }).map(entry),
+      themes: byTheme(keys, found.groups, parts.themeCells, themes),
     },
     byThought: new Map(standings.map((t) => [t.thoughtId, opinionOf(t)])),
+  };
+}
+
+/**
+ * Consensus and division by theme, from the heatmap's released cells: a theme pools the ratings of
+ * its thoughts, so a conversation where each thought has only a handful of raters per group (the
+ * usual case below a few hundred people) can still be read across groups. Same measures and
+ * lines as for thoughts (consensus.ts), over the theme's ratings; common ground must hold in
+ * every released segment's cell of the theme too. Every comparable theme is listed, most shared
+ * first, with whether it passes either line: there are few themes, and "the most shared theme
+ * still has only 45% of group B's ratings at 4–5★" is worth reading even when none passes.
+ */
+function byTheme(
+  keys: readonly string[],
+  groups: readonly { readonly id: string }[],
+  themeCells: SegmentParts["themeCells"],
+  themes: readonly { readonly id: string; readonly title: string }[],
+): NonNullable<OpinionGroupsReport["themes"]> {
+  const groupCells = keys.map((key) => themeCells.get(key));
+  const segmentCells = [...themeCells].filter(([key]) => !keys.includes(key)).map(([, cells]) => cells);
+  const cellsOf = new Map<string, { raters: number; ratings: number; high: number }[]>();
+  const standings = themes.flatMap(({ id }) => {
+    const cells = groupCells.map((c) => c?.get(id));
+    if (cells.some((c) => c === undefined)) return [];
+    const tallies = cells.map((c) => ({ raters: c!.raters, ...tally(c!.histogram) }));
+    cellsOf.set(
+      id,
+      tallies.map((t) => ({ raters: t.raters, ratings: t.ratings, high: t.high })),
+    );
+    // Smoothed over ratings, not raters: a theme's share is of the stars its raters gave.
+    return [
+      consensusOf(
+        id,
+        tallies.map((t, g) => ({ groupId: groups[g]!.id, raters: t.ratings, high: t.high })),
+        true,
+      ),
+    ];
+  });
+  const segmentsOf = (id: string) =>
+    segmentCells.flatMap((cells) => {
+      const cell = cells.get(id);
+      if (!cell) return [];
+      const { ratings, high } = tally(cell.histogram);
+      return [{ raters: ratings, high }];
+    });
+  const titleOf = new Map(themes.map((t) => [t.id, t.title]));
+  const entry = (t: ThoughtConsensus) => ({
+    themeId: t.thoughtId,
+    title: titleOf.get(t.thoughtId) ?? "",
+    consensus: t.consensus,
+    division: t.division,
+    groups: t.groups.map((g, i) => {
+      const cell = cellsOf.get(t.thoughtId)![i]!;
+      return {
+        groupId: g.groupId,
+        raters: cell.raters,
+        ratings: cell.ratings,
+        share: cell.ratings > 0 ? cell.high / cell.ratings : 0,
+      };
+    }),
+  });
+  return {
+    comparable: standings.length,
+    entries: standings
+      .sort((a, b) => b.consensus - a.consensus || (a.thoughtId < b.thoughtId ? -1 : 1))
+      .map((t) => ({
+        ...entry(t),
+        commonGround: isCommonGround(t, { segmentsOf }),
+        divisive: isDivisive(t),
+      })),
   };
 }
 

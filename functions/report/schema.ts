@@ -111,6 +111,31 @@ const opinionEntrySchema = z
   .object({ thoughtId: z.string(), text: z.string() })
   .extend(thoughtOpinionSchema.shape);
 
+/** One opinion group's view of a theme: its heatmap cell, released by the same rule. */
+const groupThemeShareSchema = z.object({
+  groupId: z.string(),
+  /** The group's raters of the theme's thoughts. */
+  raters: z.int(),
+  /** Their ratings of the theme's thoughts. */
+  ratings: z.int(),
+  /** Of those ratings, the share of 4 or 5 stars. */
+  share: z.number(),
+});
+
+/** A theme's standing across opinion groups, when every group's cell for it is released. */
+const themeOpinionEntrySchema = z.object({
+  themeId: z.string(),
+  title: z.string(),
+  /** As a thought's, over the theme's ratings: the product of the groups' smoothed 4–5★ shares. */
+  consensus: z.number(),
+  division: z.number(),
+  groups: z.array(groupThemeShareSchema),
+  /** Every group (and every released segment) rates it highly: common ground. */
+  commonGround: z.boolean(),
+  /** The groups' shares are far apart (consensus.ts DIVIDING_SPREAD). */
+  divisive: z.boolean(),
+});
+
 /**
  * Opinion groups (functions/domain/opinion-groups.ts): raters who rate alike, shown only in
  * aggregate and only as the release rule allows, like any segment (their slices are
@@ -135,6 +160,19 @@ export const opinionGroupsSchema = z.object({
   commonGround: z.array(opinionEntrySchema),
   /** Thoughts the groups rate most differently, widest gap first. */
   divisive: z.array(opinionEntrySchema),
+  /**
+   * The same by theme, from the heatmap's released cells: a theme pools its thoughts' ratings, so
+   * it can be compared across groups when single thoughts have too few raters in some group
+   * (absent on reports before it).
+   */
+  themes: z
+    .object({
+      /** Themes whose every group cell is released. */
+      comparable: z.int(),
+      /** Those themes, most shared first (highest group-informed consensus). */
+      entries: z.array(themeOpinionEntrySchema),
+    })
+    .optional(),
 });
 export type OpinionGroupsReport = z.infer<typeof opinionGroupsSchema>;
 

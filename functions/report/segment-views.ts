@@ -53,6 +53,12 @@ export interface SegmentParts {
    * numbers this rule released.
    */
   readonly thoughtCells: ReadonlyMap<string, ReadonlyMap<string, Histogram>>;
+  /**
+   * Per released segment, every released theme cell (the heatmap's): its raters and the stars
+   * they gave the theme's thoughts. Opinion groups' consensus by theme reads these, so it only
+   * ever uses cells the heatmap already shows.
+   */
+  readonly themeCells: ReadonlyMap<string, ReadonlyMap<string, { raters: number; histogram: Histogram }>>;
 }
 
 /**
@@ -174,6 +180,7 @@ export function computeSegments(input: SegmentInput): SegmentParts {
   const heatmap: SegmentParts["heatmap"] = [];
   const segmentViews: SegmentView[] = [];
   const releasedCells = new Map<string, Map<string, Histogram>>();
+  const releasedThemeCells = new Map<string, Map<string, { raters: number; histogram: Histogram }>>();
   for (const decision of numberDecisions) {
     const key = sliceKey(decision);
     const slice = sliceNumber.get(key);
@@ -203,12 +210,16 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     const histogramOf = (id: string) => byThought.get(id) ?? ([0, 0, 0, 0, 0] as const);
     const momentsOf = (id: string) => adjusted.get(id) ?? histogramMoments(histogramOf(id));
     const slicePrior = conversationPrior([...byThought.values()]);
+    const themeCellsOfSlice = new Map<string, { raters: number; histogram: Histogram }>();
+    releasedThemeCells.set(key, themeCellsOfSlice);
     for (const theme of input.themes) {
       const shown = themeCellReleased.get(theme.id)?.has(key) ?? false;
       const cellRaters = sliceThemeRaters.get(key)?.get(theme.id)?.size ?? 0;
       // What the group itself said: the plain average of its stars on the theme (issue 12,
       // defect 4), beside the ranking score, which pulls small groups toward their own mean.
-      const own = ratedFigures(addHistograms(theme.thoughtIds.map(histogramOf)));
+      const stars = addHistograms(theme.thoughtIds.map(histogramOf));
+      const own = ratedFigures(stars);
+      if (shown) themeCellsOfSlice.set(theme.id, { raters: cellRaters, histogram: stars });
       heatmap.push({
         themeId: theme.id,
         segment: key,
@@ -250,5 +261,11 @@ export function computeSegments(input: SegmentInput): SegmentParts {
     text: viewNumber.has(sliceKey(d)),
     ...(d.reason && { reason: d.reason }),
   }));
-  return { segments, heatmap, views: segmentViews, thoughtCells: releasedCells };
+  return {
+    segments,
+    heatmap,
+    views: segmentViews,
+    thoughtCells: releasedCells,
+    themeCells: releasedThemeCells,
+  };
 }

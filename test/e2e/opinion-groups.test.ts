@@ -116,6 +116,14 @@ describe("who agrees with whom, in the report", () => {
       for (const text of dividedTexts) expect(topicOf.get(text)).not.toBe("tools");
       // Each listed thought says each group's share in words, not only as a bar.
       expect(await divided.locator(".share").first().innerText()).toMatch(/Group [A-E]\s+\d+% of \d+/);
+      // And the groups compared by theme, in words first.
+      const byTheme = section.locator("section", {
+        has: page.getByRole("heading", { name: "Agreement by theme" }),
+      });
+      expect(await byTheme.locator("p").nth(1).innerText()).toMatch(
+        /^(Common ground:|No theme is common ground)/,
+      );
+      expect(await byTheme.locator(".entry").count()).toBeGreaterThan(0);
       await section.scrollIntoViewIfNeeded();
       await screenshot(page, "opinion-groups-1280");
       await expectAxeClean(page, "the report with opinion groups at 1280 px");

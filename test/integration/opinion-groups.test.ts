@@ -85,6 +85,34 @@ describe("opinion groups in the report", () => {
     expect(JSON.stringify(report.body)).not.toMatch(/raterKey|authorKey|@example\.com/);
   });
 
+  it("compares the groups by theme with the heatmap's own released cells", async () => {
+    const report = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
+    const themes = report.body.opinionGroups.themes;
+    expect(themes.comparable).toBeGreaterThan(0);
+    expect(themes.entries).toHaveLength(themes.comparable);
+    const consensus = themes.entries.map((t: { consensus: number }) => t.consensus);
+    expect(consensus).toEqual([...consensus].sort((a, b) => b - a));
+    type Cell = { themeId: string; segment: string; ratings: number | null; raters: number | null };
+    for (const entry of themes.entries) {
+      for (const g of entry.groups) {
+        const cell = (report.body.heatmap as Cell[]).find(
+          (c) => c.themeId === entry.themeId && c.segment === `opinionGroup:${g.groupId}`,
+        );
+        expect(cell).toMatchObject({ ratings: g.ratings, raters: g.raters });
+        expect(g.raters).toBeGreaterThanOrEqual(report.body.anonymityThreshold);
+      }
+    }
+    // The camps split on office and remote work and agree on the expense tool: a theme made only
+    // of expense-tool thoughts is common ground, and nothing the camps split on is.
+    for (const entry of themes.entries) {
+      const texts = report.body.thoughts
+        .filter((t: { themeId: string | null }) => t.themeId === entry.themeId)
+        .map((t: { text: string }) => t.text);
+      if (texts.every((t: string) => t.startsWith("[tools]"))) expect(entry.commonGround).toBe(true);
+      if (texts.every((t: string) => !t.startsWith("[tools]"))) expect(entry.commonGround).toBe(false);
+    }
+  });
+
   it("opens a group's own view like any segment", async () => {
     const report = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
     const key = report.body.opinionGroups.groups[0].key;
@@ -106,6 +134,9 @@ describe("opinion groups in the report", () => {
     expect(md).toContain("## Opinion groups");
     expect(md).toContain("### Common ground");
     expect(md).toMatch(/### Where groups differ\n\n.*\n\n1\. \[(office|remote)\]/);
+    expect(md).toMatch(
+      /### Agreement by theme\n\n.*\n\n(No theme|Common ground:).*\n\n1\. .* — 4–5★ by group: A \d+%, B \d+%/,
+    );
   });
 
   it("never shows groups or a thought's group numbers to participants", async () => {

@@ -75,6 +75,11 @@ export interface AdaptivePolicy {
  * to +0.01…+0.09 over the 18 replayed cells, and the simulation kept its figure (P@20 0.762 vs
  * 0.770 on seeds 101–120, within one standard error). A smaller share (0.5) helped the replays'
  * Spearman a little and cost the simulation a sixth of its gain, so it stays 0.7.
+ *
+ * Re-read on both benches' full tuning seeds (bench/tune.ts; replays 1001–1050, simulation
+ * 101–160): z 1.5 and 1.96 halve the replays' precision@10 gain (+0.052 → +0.034 / +0.026) and tie
+ * on the simulation (+0.001 / +0.012 P@20, intervals across 0); a relative floor of 0.75 or 0.85,
+ * a floor of 6 and a snapshot twice as fresh tie or lose on both. So nothing here changed.
  */
 export const defaultAdaptivePolicy: AdaptivePolicy = {
   floor: 8,

@@ -59,9 +59,30 @@ export const zodNamespacePlugin: Plugin = {
 export interface BundleResult {
   /** The bundle, `<outdir>/index.mjs` (the handler is `index.handler`). */
   readonly file: string;
-  /** Chunks split off at dynamic imports, `<outdir>/chunks/*.mjs`: deployed, loaded on first use. */
+  /**
+   * What a cold start loads: `file` and every chunk it imports statically, transitively (code
+   * shared between the entry and a lazy chunk is split into a chunk of its own, loaded at init).
+   */
+  readonly initFiles: readonly string[];
+  /** The other chunks, `<outdir>/chunks/*.mjs`: deployed, loaded by a dynamic import on first use. */
   readonly chunks: readonly string[];
   readonly metafile: Metafile;
+}
+
+/** `file` and the outputs it imports statically, transitively; absolute paths. */
+function staticClosure(metafile: Metafile, file: string): string[] {
+  const byPath = new Map(
+    Object.entries(metafile.outputs).map(([path, output]) => [resolve(repoRoot, path), output]),
+  );
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const imported of byPath.get(path)?.imports ?? [])
+      if (imported.kind === "import-statement" && !imported.external) visit(resolve(repoRoot, imported.path));
+  };
+  visit(file);
+  return [...seen];
 }
 
 export async function bundleLambda(entry: string, outdir: string): Promise<BundleResult> {
@@ -96,7 +117,13 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     .filter((output) => output.endsWith(".mjs"))
     .map((output) => resolve(repoRoot, output));
   const file = join(dir, "index.mjs");
-  return { file, chunks: outputs.filter((output) => output !== file), metafile: result.metafile };
+  const initFiles = staticClosure(result.metafile, file);
+  return {
+    file,
+    initFiles,
+    chunks: outputs.filter((output) => !initFiles.includes(output)),
+    metafile: result.metafile,
+  };
 }
 
 // `node --import tsx infra/bundle.ts <entry> <outdir>`: what the stack's local bundling runs.

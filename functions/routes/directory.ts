@@ -1,6 +1,5 @@
 import * as z from "zod";
 import { syncIdentities } from "../auth/identity-sync.js";
-import { parseDirectoryCsv } from "../domain/directory-import.js";
 import { can, type Person, personSchema } from "../domain/person.js";
 import { UnsupportedMediaTypeError, ValidationError } from "../errors.js";
 import type { Services } from "../services.js";
@@ -86,6 +85,8 @@ export function directoryRoutes(s: Services) {
       const type = c.req.header("content-type") ?? "";
       if (!type.startsWith("text/csv"))
         throw new UnsupportedMediaTypeError("Send the directory as text/csv.");
+      // The CSV parser is a lazy chunk (infra/bundle.ts): an import is rare, a cold start is not.
+      const { parseDirectoryCsv } = await import("../domain/directory-import.js");
       const parsed = parseDirectoryCsv(await c.req.text());
       if (parsed.errors.length > 0) {
         throw new ValidationError(

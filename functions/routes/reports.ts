@@ -4,7 +4,6 @@ import { textThreshold } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
-import { toCsv, toMarkdown, toSlides } from "../report/export.js";
 import { type Report, type ReportThought, reportSchema } from "../report/schema.js";
 import type { StoredConversation } from "../repositories/conversations.js";
 import type { ThemeEdit } from "../repositories/reports.js";
@@ -280,6 +279,8 @@ export function reportRoutes(s: Services) {
         .toLowerCase()
         .replace(/[^a-z0-9]+/g, "-")
         .replace(/^-|-$/g, "")}-v${report.version}`;
+      // The exporters are a lazy chunk (infra/bundle.ts): a download is rare, a cold start is not.
+      const { toCsv, toMarkdown, toSlides } = await import("../report/export.js");
       const files = {
         csv: { body: toCsv(report), type: "text/csv; charset=utf-8" },
         json: { body: JSON.stringify(report, null, 2), type: "application/json; charset=utf-8" },

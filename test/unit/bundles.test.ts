@@ -8,21 +8,21 @@ import { bundleLambda } from "../../infra/bundle.js";
  * What each Lambda loads at init, from the bundles the stack deploys (infra/bundle.ts). The
  * theme engines, their NLP model and the report computation belong to the theme-job worker: the
  * API and the scheduler only enqueue theme runs, and every kilobyte they load is paid on each cold
- * start (DESIGN §8). The API's person-name finder (compromise) is a lazy chunk, loaded by the
- * first share and never at init. Sizes and init times are the bench's (`npm run bench`).
+ * start (DESIGN §8). The API's person-name finder (compromise), CSV parser and exporters are
+ * lazy chunks, loaded by the first share, directory import or download, never at init. Sizes and init times are the bench's (`npm run bench`).
  */
 const out = mkdtempSync(join(tmpdir(), "groundswell-bundles-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-/** The inputs of the file loaded at init, and of each lazy chunk, as repository paths. */
+/** The inputs of what loads at init (the entry and its static chunks), and of each lazy chunk. */
 async function inputsOf(entry: string) {
-  const { file, chunks, metafile } = await bundleLambda(entry, join(out, entry.replace(/\W/g, "-")));
+  const { initFiles, chunks, metafile } = await bundleLambda(entry, join(out, entry.replace(/\W/g, "-")));
   const inputs = (path: string) => {
     const output = Object.entries(metafile.outputs).find(([p]) => resolve(p) === path);
     if (!output) throw new Error(`no output ${path}`);
     return Object.keys(output[1].inputs);
   };
-  return { init: inputs(file), chunks: chunks.map(inputs) };
+  return { init: initFiles.flatMap(inputs), chunks: chunks.map(inputs) };
 }
 
 /** Runs theme jobs: the engines, their NLP and linear algebra, the report computation. */
@@ -30,7 +30,12 @@ const themeWork = (path: string) =>
   /node_modules\/(wink-|ml-matrix|openai\/)|functions\/themes\/|functions\/report\/compute|functions\/workers\/theme-run/.test(
     path,
   );
-const nlpNames = (path: string) => path.includes("node_modules/compromise/");
+/** Rare and heavy: the first share's name finder, the directory import's CSV parser, the exporters. */
+const firstUseOnly = {
+  "name finder": (path: string) => path.includes("node_modules/compromise/"),
+  "CSV parser": (path: string) => path.includes("node_modules/csv-parse/"),
+  exporters: (path: string) => path.endsWith("functions/report/export.ts"),
+};
 
 describe("Lambda bundles", () => {
   it("load no theme work at init in the API and the scheduler; the worker has its NLP model", async () => {
@@ -45,9 +50,14 @@ describe("Lambda bundles", () => {
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
   }, 120_000);
 
-  it("keep the API's NLP name finder in a chunk of its own, out of init", async () => {
+  it("keep the API's name finder, CSV parser and exporters in lazy chunks, out of init", async () => {
     const api = await inputsOf("functions/api/handler.ts");
-    expect(api.init.filter(nlpNames)).toEqual([]);
-    expect(api.chunks.some((chunk) => chunk.some(nlpNames))).toBe(true);
+    for (const [what, matches] of Object.entries(firstUseOnly)) {
+      expect(api.init.filter(matches), what).toEqual([]);
+      expect(
+        api.chunks.some((chunk) => chunk.some(matches)),
+        what,
+      ).toBe(true);
+    }
   }, 120_000);
 });

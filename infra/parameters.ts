@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Every deployment parameter, declared once: `infra/app.ts` reads them from CDK context

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { usePlainZodMessages } from "../../functions/lib/plain-zod-messages.js";
 
 usePlainZodMessages();

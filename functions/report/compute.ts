@@ -145,16 +145,20 @@ export function computeReport(input: ComputeInput): ComputedReport {
     generatedAt: input.generatedAt,
     approved: false,
     engine: input.themes.engine,
-    notes: [...(input.themes.notes ?? [])],
+    notes: [
+      ...(input.themes.notes ?? []),
+      ...leftOutNote(counts, input.thoughts.length, input.ratings.length),
+    ],
     anonymityThreshold: k,
     textAnonymityThreshold: textK,
     participation: {
       invited: counts.invited,
       participants: counts.participants,
       thoughts: input.thoughts.length,
-      ratings: counts.ratings,
+      ratings: input.ratings.length,
       skips: counts.skips,
       rate: counts.invited > 0 ? counts.participants / counts.invited : 0,
+      shared: { thoughts: counts.thoughts, ratings: counts.ratings },
     },
     coverage: { min: cover.min, median: cover.median, max: cover.max, mean: cover.mean },
     timeline: [...dayCounts].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({ day, ...c })),
@@ -173,4 +177,30 @@ export function computeReport(input: ComputeInput): ComputedReport {
     }),
     segmentViews: parts.views,
   };
+}
+
+/**
+ * The live counts count every thought shared and every rating given; the report only visible
+ * thoughts and the ratings on them. Says what is left out, so "482 ratings" on the facilitator's
+ * page and "470" here never look like an error (issue 12).
+ */
+export function leftOutNote(
+  shared: { thoughts: number; ratings: number },
+  thoughtsIn: number,
+  ratingsIn: number,
+): string[] {
+  const thoughts = Math.max(0, shared.thoughts - thoughtsIn);
+  const ratings = Math.max(0, shared.ratings - ratingsIn);
+  if (thoughts === 0 && ratings === 0) return [];
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const thoughtsText = `${count(thoughts, "thought", "thoughts")} hidden by moderators or not yet reviewed`;
+  const what =
+    thoughts === 0
+      ? `${count(ratings, "rating", "ratings")} on thoughts no longer visible ${ratings === 1 ? "is" : "are"}`
+      : ratings === 0
+        ? `${thoughtsText} ${thoughts === 1 ? "is" : "are"}`
+        : `${thoughtsText}, and ${thoughts === 1 ? "its" : "their"} ${count(ratings, "rating", "ratings")}, are`;
+  return [
+    `${what} left out of this report: ${shared.thoughts} thoughts were shared and ${shared.ratings} ratings given in all; the report counts the ${thoughtsIn} thoughts in it and their ${ratingsIn} ratings.`,
+  ];
 }

@@ -161,7 +161,7 @@ export function toMarkdown(report: Report): string {
     "## Participation",
     "",
     `- ${p.participants} of ${p.invited} invited people took part (${Math.round(p.rate * 100)}%).`,
-    `- ${p.thoughts} thoughts shared, ${p.ratings} ratings given.`,
+    `- ${p.thoughts} thoughts in the report, ${p.ratings} ratings on them${p.shared && (p.shared.thoughts !== p.thoughts || p.shared.ratings !== p.ratings) ? ` (${p.shared.thoughts} shared, ${p.shared.ratings} given in all)` : ""}.`,
     `- Ratings per thought: at least ${report.coverage.min}, median ${report.coverage.median}, at most ${report.coverage.max}.`,
     "",
     "## Themes",

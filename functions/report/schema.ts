@@ -189,10 +189,16 @@ export const reportSchema = z.object({
   participation: z.object({
     invited: z.int(),
     participants: z.int(),
+    /** Thoughts in the report (visible), and the ratings given to them. */
     thoughts: z.int(),
     ratings: z.int(),
     skips: z.int(),
     rate: z.number(),
+    /**
+     * Everything shared and given, the facilitator's live counts: hidden and unreviewed thoughts
+     * and their ratings included. Absent on reports before it (their `ratings` was this figure).
+     */
+    shared: z.object({ thoughts: z.int(), ratings: z.int() }).optional(),
   }),
   /**
    * Who took part, by group, behind the release rule (participation-segments.ts); absent on

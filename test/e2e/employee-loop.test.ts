@@ -127,8 +127,8 @@ describe("the employee loop", () => {
     const count = async (label: string) =>
       Number.parseInt((await host.locator(`dt:text-is("${label}") + dd`).textContent()) ?? "", 10);
     expect(await count("Participants")).toBe(3);
-    expect(await count("Thoughts")).toBeGreaterThanOrEqual(3);
-    expect(await count("Ratings")).toBeGreaterThan(0);
+    expect(await count("Thoughts shared")).toBeGreaterThanOrEqual(3);
+    expect(await count("Ratings given")).toBeGreaterThan(0);
     await check(host, "manage one conversation with counts");
 
     // Nothing stored or logged links a person to a thought (DESIGN §3.1).

@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
 import * as z from "zod";
 import { CognitoDirectory } from "../auth/cognito-directory.js";
@@ -88,8 +88,12 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
   if (!secret.SecretString) throw new Error("The author-key secret is empty");
 
   const logger = jsonLogger();
-  let sqsClient: SQSClient | undefined;
-  const sqs = () => (sqsClient ??= instrument(new SQSClient({ region })));
+  // Made by the first request that queues something (aws/sqs.ts): most never do.
+  let sqsClient: Promise<SQSClient> | undefined;
+  const sqs = () =>
+    (sqsClient ??= import("@aws-sdk/client-sqs").then(({ SQSClient }) =>
+      instrument(new SQSClient({ region })),
+    ));
   const services = createServices({
     db: {
       doc: instrument(createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT })),
@@ -105,8 +109,8 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     logger,
     themeEngine: needs.themeEngine?.(config) ?? enqueueOnly,
     contentScreen: selectContentScreen(config, logger),
-    queue: aws.THEME_JOB_QUEUE_URL ? new SqsQueue(sqs(), aws.THEME_JOB_QUEUE_URL) : noQueue,
-    ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs(), aws.MAIL_QUEUE_URL, logger) }),
+    queue: aws.THEME_JOB_QUEUE_URL ? new SqsQueue(sqs, aws.THEME_JOB_QUEUE_URL) : noQueue,
+    ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs, aws.MAIL_QUEUE_URL, logger) }),
     ...(aws.APP_URL && { appUrl: aws.APP_URL }),
     ...(config.USER_POOL_ID && {
       identityDirectory: new CognitoDirectory(new CognitoIdentityProviderClient({ region }), {

@@ -1,6 +1,6 @@
-import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 // zod/mini: the same library, tree-shakable, so the mail worker's bundle stays small.
 import * as z from "zod/mini";
+import { type SqsClientSource, sqs } from "../aws/sqs.js";
 import type { Logger } from "../lib/logger.js";
 import type { Mailer, MailMessage } from "./mailer.js";
 
@@ -41,7 +41,7 @@ const ATTEMPTS = 3;
 /** AWS: messages go to the mail queue ten at a time; entries SQS refuses are tried twice more. */
 export class SqsMailQueue implements MailQueue {
   constructor(
-    private readonly client: SQSClient,
+    private readonly client: SqsClientSource,
     private readonly queueUrl: string,
     private readonly logger: Logger,
     private readonly pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -60,11 +60,12 @@ export class SqsMailQueue implements MailQueue {
 
   private async sendBatch(batch: readonly MailMessage[]): Promise<number> {
     let pending = batch.map((message, index) => ({ Id: String(index), MessageBody: body(message) }));
+    const { client, sdk } = await sqs(this.client);
     for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
       if (attempt > 1) await this.pause(100 * 2 ** attempt);
       try {
-        const result = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
+        const result = await client.send(
+          new sdk.SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
         );
         const failed = new Set((result.Failed ?? []).map((f) => f.Id));
         pending = pending.filter((entry) => failed.has(entry.Id));

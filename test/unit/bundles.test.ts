@@ -17,12 +17,19 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 /** The inputs of what loads at init (the entry and its static chunks), and of each lazy chunk. */
 async function inputsOf(entry: string) {
   const { initFiles, chunks, metafile } = await bundleLambda(entry, join(out, entry.replace(/\W/g, "-")));
-  const inputs = (path: string) => {
-    const output = Object.entries(metafile.outputs).find(([p]) => resolve(p) === path);
-    if (!output) throw new Error(`no output ${path}`);
-    return Object.keys(output[1].inputs);
+  const output = (path: string) => {
+    const found = Object.entries(metafile.outputs).find(([p]) => resolve(p) === path);
+    if (!found) throw new Error(`no output ${path}`);
+    return found[1];
   };
-  return { init: initFiles.flatMap(inputs), chunks: chunks.map(inputs) };
+  const inputs = (path: string) => Object.keys(output(path).inputs);
+  /** Packages left to the runtime (the AWS SDK) that a cold start imports. */
+  const externals = initFiles.flatMap((path) =>
+    output(path)
+      .imports.filter((i) => i.external && i.kind === "import-statement")
+      .map((i) => i.path),
+  );
+  return { init: initFiles.flatMap(inputs), chunks: chunks.map(inputs), externals };
 }
 
 /** Runs theme jobs: the engines, their NLP and linear algebra, the report computation. */
@@ -47,6 +54,10 @@ describe("Lambda bundles", () => {
     expect(api.init.filter(themeWork)).toEqual([]);
     expect(api.chunks.flat().filter(themeWork)).toEqual([]);
     expect(scheduler.init.filter(themeWork)).toEqual([]);
+    // SQS is imported by the first request that queues something (functions/aws/sqs.ts).
+    expect(api.externals).not.toContain("@aws-sdk/client-sqs");
+    expect(scheduler.externals).not.toContain("@aws-sdk/client-sqs");
+    expect(api.externals).toContain("@aws-sdk/client-dynamodb");
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
   }, 120_000);
 

@@ -60,11 +60,16 @@ export const taggedThemeEngine: ThemeEngine = {
 export async function createHarness(
   options: {
     wrapDb?: (db: Db) => Db;
+    /** Another DynamoDB than the shared one from global setup (a fault test's own instance or proxy). */
+    endpoint?: string;
     themeEngine?: ThemeEngine;
     contentScreen?: AppDeps["contentScreen"];
   } = {},
 ) {
-  const doc = createDocumentClient({ endpoint: inject("dynamoEndpoint"), region: "us-east-1" });
+  const doc = createDocumentClient({
+    endpoint: options.endpoint ?? inject("dynamoEndpoint"),
+    region: "us-east-1",
+  });
   const tableName = `test-${randomUUID()}`;
   await ensureTable(doc, tableName);
   const db: Db = { doc, tableName };

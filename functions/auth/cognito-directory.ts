@@ -1,14 +1,14 @@
-import {
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminUserGlobalSignOutCommand,
-  type CognitoIdentityProviderClient,
-  ListUsersCommand,
-  UserNotFoundException,
-  UsernameExistsException,
-} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import type { IdentityDirectory } from "./identity-directory.js";
+
+/**
+ * A Cognito client, or how to make one on first use: only directory imports and deactivations
+ * call Cognito, and its SDK package costs a cold start about 75 ms of CPU, so in AWS the client
+ * and its commands are imported by the first such request (functions/aws/environment.ts).
+ */
+export type CognitoClientSource =
+  | CognitoIdentityProviderClient
+  | (() => Promise<CognitoIdentityProviderClient>);
 
 export interface CognitoDirectoryOptions {
   readonly userPoolId: string;
@@ -29,15 +29,25 @@ export class CognitoDirectory implements IdentityDirectory {
   readonly name = "cognito";
 
   constructor(
-    private readonly client: CognitoIdentityProviderClient,
+    private readonly source: CognitoClientSource,
     private readonly options: CognitoDirectoryOptions,
   ) {}
 
+  /** The client and the SDK's Cognito module (commands, exception classes), loaded once. */
+  private async cognito() {
+    const [client, sdk] = await Promise.all([
+      typeof this.source === "function" ? this.source() : this.source,
+      import("@aws-sdk/client-cognito-identity-provider"),
+    ]);
+    return { client, sdk };
+  }
+
   async ensureUser(email: string, name: string): Promise<"invited" | "enabled" | "unchanged"> {
+    const { client, sdk } = await this.cognito();
     if (this.options.invite) {
       try {
-        await this.client.send(
-          new AdminCreateUserCommand({
+        await client.send(
+          new sdk.AdminCreateUserCommand({
             UserPoolId: this.options.userPoolId,
             Username: email,
             UserAttributes: [
@@ -51,14 +61,14 @@ export class CognitoDirectory implements IdentityDirectory {
         );
         return "invited";
       } catch (error) {
-        if (!(error instanceof UsernameExistsException)) throw error;
+        if (!(error instanceof sdk.UsernameExistsException)) throw error;
       }
     }
     let enabled = false;
     for (const user of await this.usersWithEmail(email)) {
       if (user.enabled) continue;
-      await this.client.send(
-        new AdminEnableUserCommand({ UserPoolId: this.options.userPoolId, Username: user.username }),
+      await client.send(
+        new sdk.AdminEnableUserCommand({ UserPoolId: this.options.userPoolId, Username: user.username }),
       );
       enabled = true;
     }
@@ -66,21 +76,20 @@ export class CognitoDirectory implements IdentityDirectory {
   }
 
   async disableUser(email: string): Promise<"disabled" | "absent"> {
+    const { client, sdk } = await this.cognito();
     const users = await this.usersWithEmail(email);
     for (const user of users) {
       const Username = user.username;
       if (user.enabled) {
-        await this.client.send(
-          new AdminDisableUserCommand({ UserPoolId: this.options.userPoolId, Username }),
-        );
+        await client.send(new sdk.AdminDisableUserCommand({ UserPoolId: this.options.userPoolId, Username }));
       }
       try {
         // Revokes their refresh tokens, so an open browser tab cannot renew its session either.
-        await this.client.send(
-          new AdminUserGlobalSignOutCommand({ UserPoolId: this.options.userPoolId, Username }),
+        await client.send(
+          new sdk.AdminUserGlobalSignOutCommand({ UserPoolId: this.options.userPoolId, Username }),
         );
       } catch (error) {
-        if (!(error instanceof UserNotFoundException)) throw error;
+        if (!(error instanceof sdk.UserNotFoundException)) throw error;
       }
     }
     return users.length > 0 ? "disabled" : "absent";
@@ -89,8 +98,9 @@ export class CognitoDirectory implements IdentityDirectory {
   /** One ListUsers call: a person has a handful of accounts at most. */
   private async usersWithEmail(email: string): Promise<{ username: string; enabled: boolean }[]> {
     const quoted = email.replace(/["\\]/g, "");
-    const { Users = [] } = await this.client.send(
-      new ListUsersCommand({
+    const { client, sdk } = await this.cognito();
+    const { Users = [] } = await client.send(
+      new sdk.ListUsersCommand({
         UserPoolId: this.options.userPoolId,
         Filter: `email = "${quoted}"`,
         Limit: 60,

@@ -1,4 +1,4 @@
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
@@ -94,6 +94,12 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     (sqsClient ??= import("@aws-sdk/client-sqs").then(({ SQSClient }) =>
       instrument(new SQSClient({ region })),
     ));
+  // Made by the first directory import or deactivation (auth/cognito-directory.ts): few requests.
+  let cognitoClient: Promise<CognitoIdentityProviderClient> | undefined;
+  const cognito = () =>
+    (cognitoClient ??= import("@aws-sdk/client-cognito-identity-provider").then(
+      ({ CognitoIdentityProviderClient }) => new CognitoIdentityProviderClient({ region }),
+    ));
   const services = createServices({
     db: {
       doc: instrument(createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT })),
@@ -113,7 +119,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     ...(aws.MAIL_QUEUE_URL && { mailQueue: new SqsMailQueue(sqs, aws.MAIL_QUEUE_URL, logger) }),
     ...(aws.APP_URL && { appUrl: aws.APP_URL }),
     ...(config.USER_POOL_ID && {
-      identityDirectory: new CognitoDirectory(new CognitoIdentityProviderClient({ region }), {
+      identityDirectory: new CognitoDirectory(cognito, {
         userPoolId: config.USER_POOL_ID,
         invite: config.INVITE_USERS === "true",
       }),

@@ -54,9 +54,11 @@ describe("Lambda bundles", () => {
     expect(api.init.filter(themeWork)).toEqual([]);
     expect(api.chunks.flat().filter(themeWork)).toEqual([]);
     expect(scheduler.init.filter(themeWork)).toEqual([]);
-    // SQS is imported by the first request that queues something (functions/aws/sqs.ts).
-    expect(api.externals).not.toContain("@aws-sdk/client-sqs");
-    expect(scheduler.externals).not.toContain("@aws-sdk/client-sqs");
+    // SQS and Cognito are imported by the first request that needs them (aws/sqs.ts, auth/cognito-directory.ts).
+    for (const lazySdk of ["@aws-sdk/client-sqs", "@aws-sdk/client-cognito-identity-provider"]) {
+      expect(api.externals).not.toContain(lazySdk);
+      expect(scheduler.externals).not.toContain(lazySdk);
+    }
     expect(api.externals).toContain("@aws-sdk/client-dynamodb");
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
   }, 120_000);

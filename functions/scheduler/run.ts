@@ -6,7 +6,7 @@ import type { DueItem } from "../repositories/due.js";
 import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
 import { decideReleaseRound } from "../workflows/release-round.js";
-import { transitionConversation } from "../workflows/transition.js";
+import { scheduleAndNotices, transitionConversation } from "../workflows/transition.js";
 import { timedTransitions } from "./due.js";
 
 export interface SchedulerRun {
@@ -70,7 +70,12 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
   }
   const timed = timedTransitions[item.event];
   if (timed) {
-    if (conversation.state !== timed.from) return { kind: "transitions", count: 0 }; // moved by hand already
+    if (conversation.state !== timed.from) {
+      // Moved already: by hand, or by a run that died right after the state write, before the
+      // schedule and notices (test/integration/killed-jobs.test.ts). Those are made sure of here.
+      if (conversation.state === timed.to) await scheduleAndNotices(s, conversation);
+      return { kind: "transitions", count: 0 };
+    }
     if (timed.to === "published" && conversation.approvedReportVersion !== conversation.reportVersion)
       return "postpone";
     try {

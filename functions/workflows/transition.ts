@@ -63,10 +63,8 @@ export async function transitionConversation(
       s.logger.error("release round failed", { conversationId: id, error: error.name }),
     );
   }
-  await s.due.replaceSchedule(id, scheduleEvents(moved));
-  if (to === "sharing") await s.due.queueNotice(id, "notify-invite");
+  await scheduleAndNotices(s, moved);
   if (to === "published") {
-    await s.due.queueNotice(id, "notify-published");
     // What leadership heard and will do becomes part of the next stage's context.
     await carryLoopForward(s, id);
   }
@@ -76,4 +74,22 @@ export async function transitionConversation(
     if (created) await s.queue.enqueue({ jobId: job.id, conversationId: id });
   }
   return { ...current, ...moved, invited };
+}
+
+/**
+ * The next stage's schedule and the notices a state sends (invitations on opening, results on
+ * publishing): written after the state, so a process that dies in between leaves them out. Safe
+ * to repeat — the schedule is replaced, notices are sent once (due.once) — and so the scheduler
+ * repeats it when it finds a due transition already made (scheduler/run.ts).
+ */
+export async function scheduleAndNotices(
+  s: Services,
+  conversation: Parameters<typeof scheduleEvents>[0] & {
+    readonly id: string;
+    readonly state: ConversationState;
+  },
+): Promise<void> {
+  await s.due.replaceSchedule(conversation.id, scheduleEvents(conversation));
+  if (conversation.state === "sharing") await s.due.queueNotice(conversation.id, "notify-invite");
+  if (conversation.state === "published") await s.due.queueNotice(conversation.id, "notify-published");
 }

@@ -14,6 +14,7 @@ import { cycleRoutes } from "./routes/cycles.js";
 import { demoRoutes } from "./routes/demo.js";
 import { directoryRoutes } from "./routes/directory.js";
 import { createRouter } from "./routes/http.js";
+import { liveRoutes } from "./routes/live.js";
 import { meRoutes } from "./routes/me.js";
 import { moderationRoutes } from "./routes/moderation.js";
 import { ratingRoutes } from "./routes/ratings.js";
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps | Services) {
     .route("/", reportRoutes(s))
     .route("/", responseRoutes(s))
     .route("/", shapingRoutes(s))
+    .route("/", liveRoutes(s))
     .route("/cycles", cycleRoutes(s))
     .route("/", adminRoutes(s))
     .route("/", demoRoutes(s));

@@ -38,6 +38,8 @@ export const conversationViewSchema = conversationSchema.extend({
   /** Aggregate counts; present for facilitators, leaders and admins. */
   counts: countsSchema.optional(),
   nextStates: z.array(conversationSchema.shape.state),
+  /** The organisation's time zone (admin settings): deadlines are shown in it to everyone. */
+  timeZone: z.string(),
   /** The newest computed report, the one leaders approved, and a theme run in progress. */
   reportVersion: z.int().optional(),
   approvedReportVersion: z.int().optional(),
@@ -108,6 +110,7 @@ export function conversationRoutes(s: Services) {
     caller: Caller,
     inAudience: boolean,
     participation?: { thoughtCount: number; ratingCount: number; skipCount: number },
+    timeZone?: string,
   ): Promise<z.infer<typeof conversationViewSchema>> => {
     const { invited = 0, ...rest } = conversation;
     return {
@@ -123,8 +126,10 @@ export function conversationRoutes(s: Services) {
       // While sharing, the counts of the last release round (DESIGN §3.7), not the live sums.
       ...(isStaff(caller) && { counts: await shownCounts(s, { ...conversation, invited }) }),
       nextStates: [...allowedTransitions(conversation.state)],
+      timeZone: timeZone ?? (await organisationZone()),
     };
   };
+  const organisationZone = async () => (await s.settings.get()).timeZone;
 
   /** For the views a facilitator's own write answers with (they never joined by writing). */
   const callerInAudience = async (caller: Caller, audience: Audience) =>
@@ -168,9 +173,10 @@ export function conversationRoutes(s: Services) {
         visible.map((conv) => conv.id),
         caller.userId,
       );
+      const timeZone = await organisationZone();
       const conversations = await Promise.all(
         visible.map((conv) =>
-          view(conv, caller, audienceIncludes(conv.audience, attributes), mine.get(conv.id)),
+          view(conv, caller, audienceIncludes(conv.audience, attributes), mine.get(conv.id), timeZone),
         ),
       );
       return c.json({ conversations }, 200);

@@ -1,0 +1,150 @@
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  apiClient,
+  axe,
+  describeViolations,
+  desktop,
+  phone,
+  screenshot,
+  scrollsSideways,
+  signIn,
+  useBrowserSuite,
+} from "../helpers/browser.js";
+
+/**
+ * Issue 12: a participant sees the deadlines in the organisation's time zone and, once they
+ * reached their rating target, what is rising to the top. 1280 and 360 px, axe 0.
+ */
+
+const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
+
+const facilitator = "facilitator@example.com";
+const engineering = [
+  "amara.okafor",
+  "ben.fischer",
+  "chloe.martin",
+  "dev.patel",
+  "elena.rossi",
+  "felix.wagner",
+];
+const sales = ["kofi.mensah", "lina.haddad", "marco.silva", "nora.lind", "omar.aziz"];
+const success = ["sam.taylor", "tara.singh", "umar.farouk", "vera.novak"];
+const marketing = ["priya.shah", "quinn.murphy", "rosa.jimenez"];
+const taking = [...engineering, ...sales, ...success, ...marketing].map((n) => `${n}@example.com`);
+/** In the audience (everyone: 30 people) and never taking part. */
+const missing = "grace.kim@example.com";
+
+const topics = [
+  "Cut the approval steps for small purchases so teams can move in a day.",
+  "Publish the roadmap every quarter and say what we stopped doing.",
+  "Give every customer call a written summary the whole team can read.",
+  "Fund one week a quarter for fixing the internal tools we work around.",
+  "Make onboarding a buddy programme with a clear first-month plan.",
+  "Measure support by problems solved, not tickets closed.",
+];
+
+async function open(email: string): Promise<Page> {
+  const { page } = await e2e.open(desktop);
+  await signIn(page, email);
+  return page;
+}
+
+/** axe and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
+async function check(page: Page, where: string) {
+  const name = where.replace(/\W+/g, "-");
+  const violations = await axe(page);
+  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize(phone);
+  await page.waitForTimeout(150);
+  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
+  const narrow = await axe(page);
+  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
+  await screenshot(page, `${name}-360`);
+  await page.setViewportSize(desktop);
+}
+
+describe("a participant while rating", () => {
+  let id: string;
+  const title = "Emerging: what should we change first?";
+
+  beforeAll(async () => {
+    const client = apiClient(e2e.url);
+    const now = Date.now();
+    const created = await client.expectStatus(201, "POST", "/api/conversations", {
+      as: facilitator,
+      body: {
+        template: "custom",
+        title,
+        prompt: "What should we change first next year?",
+        settings: { ratingTarget: 3 },
+        schedule: {
+          sharingAt: new Date(now + 60 * 60_000).toISOString(),
+          ratingAt: new Date(now + 2 * 86_400_000).toISOString(),
+          closingAt: new Date(now + 4 * 86_400_000).toISOString(),
+        },
+      },
+      idempotent: true,
+    });
+    id = created.body.id;
+    for (const to of ["sharing"]) {
+      await client.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+        as: facilitator,
+        body: { to },
+      });
+    }
+    await Promise.all(
+      taking.map((author, i) =>
+        client.expectStatus(201, "POST", `/api/conversations/${id}/thoughts`, {
+          as: author,
+          body: { text: `${topics[i % topics.length]} (${i + 1})` },
+          idempotent: true,
+        }),
+      ),
+    );
+    await client.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "rating" },
+    });
+    await Promise.all(
+      taking.map(async (rater, i) => {
+        const batch = await client.expectStatus(200, "GET", `/api/conversations/${id}/rating-batch`, {
+          as: rater,
+        });
+        for (const [j, thought] of (batch.body.thoughts as { id: string }[]).entries()) {
+          await client.expectStatus(200, "PUT", `/api/conversations/${id}/ratings/${thought.id}`, {
+            as: rater,
+            body: { stars: ((i + j) % 5) + 1 },
+          });
+        }
+      }),
+    );
+    const s = e2e.server.services;
+    await s.rankingSnapshots.refresh(s.thoughts, id, new Date());
+  }, 180_000);
+
+  it("sees the deadline, and what is rising once at the target; a newcomer sees how many to go", async () => {
+    const participant = await open(taking[0]!);
+    await participant.goto(`/c/${id}`);
+    const rising = participant.getByRole("region", { name: "Rising to the top" });
+    await rising.getByRole("listitem").first().waitFor();
+    expect(await rising.getByRole("listitem").count()).toBe(5);
+    await rising
+      .getByText(/Average \d\.\d of 5 from \d+ ratings/)
+      .first()
+      .waitFor();
+    await participant.getByText(/^Rating ends \w+day \d+ \w+ at \d\d:\d\d (UTC|GMT)/).waitFor();
+    await check(participant, "participant emerging");
+
+    const newcomer = await open(missing);
+    await newcomer.goto(`/c/${id}`);
+    await newcomer
+      .getByText("Rate 3 more thoughts to see which thoughts are rising to the top so far.")
+      .waitFor();
+    expect(
+      await newcomer.getByRole("region", { name: "Rising to the top" }).getByRole("listitem").count(),
+    ).toBe(0);
+    await check(newcomer, "participant emerging newcomer");
+  });
+});

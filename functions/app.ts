@@ -4,7 +4,13 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { authenticate } from "./auth/verify.js";
-import { DomainError, PayloadTooLargeError, ServiceUnavailableError, ValidationError } from "./errors.js";
+import {
+  DomainError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  UnreadableItemError,
+  ValidationError,
+} from "./errors.js";
 import { usePlainZodMessages } from "./lib/plain-zod-messages.js";
 import { adminRoutes } from "./routes/admin.js";
 import { admissionControl } from "./routes/admission.js";
@@ -120,6 +126,8 @@ export function createApp(deps: AppDeps | Services) {
   const app = new Hono().route("/api", routes);
   app.notFound((c) => problem(c, new NotFoundRoute()));
   app.onError((error, c) => {
+    // A stored item failed its schema: the caller gets a problem, the operator a line naming its shape.
+    if (error instanceof UnreadableItemError) deps.logger.error("unreadable item", error.log);
     if (error instanceof DomainError) return problem(c, error);
     if (error instanceof HTTPException) {
       // Hono's own 400s (malformed JSON) and similar: keep the status, say it plainly.

@@ -95,3 +95,19 @@ export class ServerBusyError extends DomainError {
   readonly status = 503;
   readonly title = "Server busy";
 }
+
+/**
+ * A stored item failed its declaration's schema (db/item.ts): written by an older or broken
+ * version, or edited by hand. Nothing was changed. `log` says which item type and key shape,
+ * never a value, so it can be logged without personal data or thought text.
+ */
+export class UnreadableItemError extends DomainError {
+  readonly status = 409;
+  readonly title = "Stored data cannot be read";
+  constructor(
+    message: string,
+    readonly log: { readonly item: string; readonly key: string; readonly fields: string },
+  ) {
+    super(message);
+  }
+}

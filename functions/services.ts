@@ -2,6 +2,8 @@ import { type IdentityDirectory, justInTimeAdmission } from "./auth/identity-dir
 import type { LocalIssuer } from "./auth/local-issuer.js";
 import { PersonMatcher } from "./auth/match.js";
 import type { VerifierOptions } from "./auth/verify.js";
+import type { Db } from "./db/client.js";
+import { type CursorCodec, createCursorCodec } from "./db/cursor.js";
 import type { AdmissionGate } from "./lib/admission.js";
 import type { Logger } from "./lib/logger.js";
 import type { ContentScreen } from "./moderation/openai-moderation.js";
@@ -11,7 +13,6 @@ import type { MailContext } from "./notify/templates.js";
 import { AuditRepository } from "./repositories/audit.js";
 import { ConversationRepository } from "./repositories/conversations.js";
 import { CycleRepository, ThemeResponseRepository } from "./repositories/cycles.js";
-import type { Db } from "./repositories/db.js";
 import { DirectoryRepository } from "./repositories/directory.js";
 import { DueRepository } from "./repositories/due.js";
 import { IdentitySyncRepository } from "./repositories/identity-sync.js";
@@ -94,41 +95,47 @@ export interface Services extends AppDeps {
   readonly settings: SettingsRepository;
   /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
   readonly audit: AuditRepository;
+  /** Signs list cursors to the route and caller that asked (db/cursor.ts). */
+  readonly cursors: CursorCodec;
   readonly mail: Omit<MailContext, "timeZone"> & { readonly mailer: Mailer; readonly queue: MailQueue };
 }
 
 export function createServices(deps: AppDeps): Services {
   const mailer = deps.mailer ?? new MemoryMailer();
-  const directory = new DirectoryRepository(deps.db);
+  // Repositories report the stored items their list reads leave out to the app's logger.
+  const db: Db = { logger: deps.logger, ...deps.db };
+  const directory = new DirectoryRepository(db);
   const given = deps.queue;
   let queue: JobQueue | undefined;
   const services: Services = {
     ...deps,
-    conversations: new ConversationRepository(deps.db),
-    thoughts: new ThoughtRepository(deps.db),
-    ratings: new RatingRepository(deps.db, deps.random),
-    rankingSnapshots: new RankingSnapshotRepository(deps.db),
-    participation: new ParticipationRepository(deps.db),
+    db,
+    conversations: new ConversationRepository(db),
+    thoughts: new ThoughtRepository(db),
+    ratings: new RatingRepository(db, deps.random),
+    rankingSnapshots: new RankingSnapshotRepository(db),
+    participation: new ParticipationRepository(db),
     directory,
     people: new PersonMatcher(directory, deps.logger),
     identityDirectory: deps.identityDirectory ?? justInTimeAdmission,
-    identitySync: new IdentitySyncRepository(deps.db),
-    names: new NamesIndexRepository(deps.db),
-    rounds: new RoundRepository(deps.db, deps.random),
-    jobs: new JobRepository(deps.db),
-    reports: new ReportRepository(deps.db),
+    identitySync: new IdentitySyncRepository(db),
+    names: new NamesIndexRepository(db),
+    rounds: new RoundRepository(db, deps.random),
+    jobs: new JobRepository(db),
+    reports: new ReportRepository(db),
     // Built on first use: an in-process queue runs jobs with the finished services.
     get queue() {
       queue ??= typeof given === "function" ? given(services) : given;
       return queue;
     },
-    due: new DueRepository(deps.db),
-    moderation: new ModerationRepository(deps.db),
-    cycles: new CycleRepository(deps.db),
-    themeResponses: new ThemeResponseRepository(deps.db),
-    themeShaping: new ThemeShapingRepository(deps.db),
-    settings: new SettingsRepository(deps.db),
-    audit: new AuditRepository(deps.db),
+    due: new DueRepository(db),
+    moderation: new ModerationRepository(db),
+    cycles: new CycleRepository(db),
+    themeResponses: new ThemeResponseRepository(db),
+    themeShaping: new ThemeShapingRepository(db),
+    settings: new SettingsRepository(db),
+    audit: new AuditRepository(db),
+    cursors: createCursorCodec(deps.authorKeySecret),
     mail: {
       mailer,
       queue: deps.mailQueue ?? new InlineMailQueue(mailer, deps.logger),

@@ -1,9 +1,18 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Logger } from "../lib/logger.js";
 
 export interface DynamoOptions {
   readonly endpoint?: string;
   readonly region: string;
+}
+
+/** What every repository needs: the injected client and the table it works on. */
+export interface Db {
+  readonly doc: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Where list reads report a stored item they had to leave out (db/item.ts); stdout when absent. */
+  readonly logger?: Logger;
 }
 
 /** One document client per process; undefined values are dropped so optional fields stay optional. */

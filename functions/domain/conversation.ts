@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { attributeNameSchema, instantSchema, plainRecord } from "./bounds.js";
 import { conversationStates } from "./lifecycle.js";
 import { templateIds } from "./templates.js";
 
@@ -55,26 +56,28 @@ export const numberThreshold = (s: { anonymityThreshold: number }) =>
 export const textThreshold = (s: { anonymityThreshold: number; textAnonymityThreshold?: number }) =>
   Math.max(minimumTextAnonymityThreshold, numberThreshold(s), s.textAnonymityThreshold ?? 0);
 
-const attributeName = z
-  .string()
-  .regex(/^[a-z][a-zA-Z0-9]{0,31}$/, "attribute names are short camelCase words, like department");
+/** Audiences name at most this many attributes: more would describe a handful of people anyway. */
+const maxAudienceAttributes = 20;
 
 export const audienceSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("everyone") }),
   z.object({
     kind: z.literal("segments"),
     /** Everyone whose attributes match: any listed value of each listed attribute. */
-    segments: z.record(attributeName, z.array(z.string().min(1).max(100)).min(1).max(100)),
+    segments: plainRecord(attributeNameSchema, z.array(z.string().min(1).max(100)).min(1).max(100)).refine(
+      (segments) => Object.keys(segments).length <= maxAudienceAttributes,
+      `at most ${maxAudienceAttributes} attributes`,
+    ),
   }),
 ]);
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const scheduleSchema = z
   .object({
-    sharingAt: z.iso.datetime({ offset: true }),
-    ratingAt: z.iso.datetime({ offset: true }),
-    closingAt: z.iso.datetime({ offset: true }),
-    publishingAt: z.iso.datetime({ offset: true }).optional(),
+    sharingAt: instantSchema,
+    ratingAt: instantSchema,
+    closingAt: instantSchema,
+    publishingAt: instantSchema.optional(),
   })
   .refine((s) => Date.parse(s.sharingAt) < Date.parse(s.ratingAt), {
     message: "rating must start after sharing starts",
@@ -102,7 +105,10 @@ export const createConversationSchema = z.object({
   audience: audienceSchema.optional(),
   schedule: scheduleSchema.optional(),
   settings: settingsSchema.partial().optional(),
-  cycleId: z.string().min(1).max(64).optional(),
+  cycleId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "not a valid id")
+    .optional(),
 });
 export type CreateConversation = z.infer<typeof createConversationSchema>;
 
@@ -152,7 +158,8 @@ export const transitionSchema = z.object({ to: z.enum(conversationStates) });
 export function audienceIncludes(audience: Audience, attributes: Record<string, string>): boolean {
   if (audience.kind === "everyone") return true;
   return Object.entries(audience.segments).every(([name, values]) => {
-    const value = attributes[name];
+    // Own attributes only: a name like `constructor` must not find Object's own property.
+    const value = Object.hasOwn(attributes, name) ? attributes[name] : undefined;
     return value !== undefined && values.includes(value);
   });
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { earliestYear, inInstantRange, latestYear } from "./bounds.js";
 import { type Schedule, scheduleSchema } from "./conversation.js";
 import type { TemplateId } from "./templates.js";
 
@@ -26,7 +27,7 @@ export const cycleSchema = z.object({
 export type Cycle = z.infer<typeof cycleSchema>;
 
 export const cycleNameSchema = z.string().trim().min(3, "a name needs at least 3 characters").max(80);
-const yearSchema = z.int().min(2000).max(2200);
+const yearSchema = z.int().min(earliestYear).max(latestYear);
 
 export type StageSchedules = Partial<Record<StageKey, Schedule | null | undefined>>;
 
@@ -121,7 +122,7 @@ const shiftEach = (schedule: Schedule, move: (iso: string) => string): Schedule 
  * stays "10 January". Should clamping at a month's end put two instants out of order, every
  * instant moves by the same amount instead, which keeps all gaps exactly.
  */
-export function shiftSchedules(schedules: readonly (Schedule | null)[], months: number): (Schedule | null)[] {
+function shiftSchedules(schedules: readonly (Schedule | null)[], months: number): (Schedule | null)[] {
   const byCalendar = schedules.map((s) =>
     s ? shiftEach(s, (iso) => new Date(addMonthsUtc(Date.parse(iso), months)).toISOString()) : null,
   );
@@ -134,4 +135,32 @@ export function shiftSchedules(schedules: readonly (Schedule | null)[], months: 
   return schedules.map((s) =>
     s ? shiftEach(s, (iso) => new Date(Date.parse(iso) + offset).toISOString()) : null,
   );
+}
+
+export type ShiftedCycle =
+  | { readonly ok: true; readonly schedules: (Schedule | null)[]; readonly year: number | null }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * A clone's schedules and year, `months` later, or why they cannot be: every shifted instant must
+ * stay within what can be scheduled (domain/bounds.ts), so a clone is refused before it writes
+ * anything rather than storing dates no reader accepts.
+ */
+export function shiftCycle(
+  schedules: readonly (Schedule | null)[],
+  year: number | null,
+  months: number,
+): ShiftedCycle {
+  const shifted = shiftSchedules(schedules, months);
+  const instants = shifted.flatMap((s) =>
+    s ? [s.sharingAt, s.ratingAt, s.closingAt, ...(s.publishingAt ? [s.publishingAt] : [])] : [],
+  );
+  if (!instants.every((iso) => inInstantRange(Date.parse(iso)))) {
+    return { ok: false, message: `moves a stage past the end of ${latestYear}; shift by fewer months` };
+  }
+  const nextYear = year === null ? null : year + Math.round(months / 12);
+  if (nextYear !== null && nextYear > latestYear) {
+    return { ok: false, message: `makes the cycle's year later than ${latestYear}` };
+  }
+  return { ok: true, schedules: shifted, year: nextYear };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { keys, today } from "../db/keys.js";
-import { decodeCursor, encodeCursor } from "./cycles.js";
-import type { Db } from "./db.js";
-import { withoutKeys } from "./db.js";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
+import { type AuditEntry, auditEntryItem, auditLog } from "../db/items/audit.js";
+import { queryPage, type StoredKey } from "../db/query.js";
+import { today } from "../lib/day.js";
 
 /** Long enough to compare a cycle with the two before it. */
 const retentionSeconds = 3 * 366 * 24 * 60 * 60;
@@ -19,12 +19,6 @@ export interface AuditInput {
   /** What it happened to, as `kind:id`: `cycle:<id>`, `conversation:<id>`, `settings`. */
   readonly target: string;
   readonly details?: AuditDetails;
-}
-
-export interface AuditEntry extends AuditInput {
-  readonly id: string;
-  /** An ISO instant; for moderation tallies only the day (see moderationTally). */
-  readonly at: string;
 }
 
 /** A moderator as the moderation log shows them: a per-conversation pseudonym and a role. */
@@ -59,7 +53,7 @@ export class AuditRepository {
     return {
       Update: {
         TableName: this.db.tableName,
-        Key: keys.auditEntry(day, `moderation.${action}#${conversationId}#${moderator.key}`),
+        Key: auditEntryItem.key({ at: day, id: `moderation.${action}#${conversationId}#${moderator.key}` }),
         UpdateExpression:
           "SET id = :id, #at = :day, actorId = :actor, #action = :action, target = :target, #role = :role, expiresAt = :expires ADD decisions :one",
         ExpressionAttributeNames: { "#at": "at", "#action": "action", "#role": "role" },
@@ -84,36 +78,25 @@ export class AuditRepository {
     await this.db.doc.send(
       new PutCommand({
         TableName: this.db.tableName,
-        Item: {
-          ...keys.auditEntry(entry.at, entry.id),
-          ...entry,
+        Item: auditEntryItem.toItem(entry, {
           expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds,
-        },
+        }),
       }),
     );
     return entry;
   }
 
-  async list(cursor?: string): Promise<{ entries: AuditEntry[]; cursor?: string }> {
-    const result = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.auditPartition },
-        ScanIndexForward: false,
-        Limit: pageSize,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, keys.auditPartition) : undefined,
-      }),
+  /** One page, newest first; an entry that fails its schema is logged and left out. */
+  async list(startKey?: StoredKey): Promise<{ entries: AuditEntry[]; lastKey?: StoredKey }> {
+    const { items, lastKey } = await queryPage(this.db, auditEntryItem, auditLog, {
+      newestFirst: true,
+      limit: pageSize,
+      startKey,
+    });
+    // A moderation tally: how many decisions that pseudonym made that day, in which role.
+    const entries = items.map(({ decisions, role, ...entry }) =>
+      decisions === undefined ? entry : { ...entry, details: { decisions, role: role ?? "" } },
     );
-    return {
-      entries: (result.Items ?? []).map((item) => {
-        const { expiresAt: _expires, decisions, role, ...entry } = withoutKeys(item);
-        // A moderation tally: how many decisions that pseudonym made that day, in which role.
-        const tally =
-          decisions === undefined ? {} : { details: { decisions: Number(decisions), role: String(role) } };
-        return { ...entry, ...tally } as unknown as AuditEntry;
-      }),
-      cursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : undefined,
-    };
+    return { entries, ...(lastKey && { lastKey }) };
   }
 }

@@ -1,9 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure } from "../db/errors.js";
-import { counterShards, keys } from "../db/keys.js";
-import type { Conversation, Counts, CreateConversation, UpdateConversation } from "../domain/conversation.js";
-import { conversationSchema, settingsSchema } from "../domain/conversation.js";
+import {
+  type CounterField,
+  conversationItem,
+  conversationList,
+  counterShardItem,
+  counterShards,
+  counterShardsOf,
+  type StoredConversation,
+} from "../db/items/conversations.js";
+import { getItem, queryPage, type StoredKey } from "../db/query.js";
+import type { Counts, CreateConversation, UpdateConversation } from "../domain/conversation.js";
+import { settingsSchema } from "../domain/conversation.js";
 import {
   assertTransition,
   type ConversationState,
@@ -12,31 +22,49 @@ import {
 } from "../domain/lifecycle.js";
 import { templates } from "../domain/templates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { type Db, withoutKeys } from "./db.js";
 import { idempotencyPut, replayedResult } from "./idempotency.js";
 
 const listPageSize = 100;
 
-/** A conversation with what the storage keeps beside it: audience size and report/job pointers. */
-export type StoredConversation = Conversation & {
-  invited: number;
-  reportVersion?: number;
-  approvedReportVersion?: number;
-  activeJobId?: string;
-  lastJobId?: string;
-};
-
-function toStored(item: Record<string, unknown>): StoredConversation {
-  return {
-    ...conversationSchema.parse(withoutKeys(item)),
-    invited: Number(item.invited ?? 0),
-    ...(item.reportVersion !== undefined && { reportVersion: Number(item.reportVersion) }),
-    ...(item.approvedReportVersion !== undefined && {
-      approvedReportVersion: Number(item.approvedReportVersion),
-    }),
-    ...(typeof item.activeJobId === "string" && { activeJobId: item.activeJobId }),
-    ...(typeof item.lastJobId === "string" && { lastJobId: item.lastJobId }),
+/**
+ * A new draft conversation from a create request, checked against the stored schema: a value the
+ * table could not hold is a ValidationError here, before anything is written (cycles create
+ * three of these and check all three first).
+ */
+export function draftConversation(
+  input: CreateConversation,
+  invited: number,
+  now = new Date(),
+): StoredConversation {
+  const template = templates[input.template];
+  const title = input.title ?? template.title;
+  const prompt = input.prompt ?? template.prompt;
+  if (!title || !prompt) {
+    throw new ValidationError("A custom conversation needs a title and a question.", [
+      ...(title ? [] : [{ path: "title", message: "required for a custom question" }]),
+      ...(prompt ? [] : [{ path: "prompt", message: "required for a custom question" }]),
+    ]);
+  }
+  const at = now.toISOString();
+  const draft = {
+    id: randomUUID(),
+    template: input.template,
+    title,
+    prompt,
+    context: input.context ?? "",
+    state: "draft" as const,
+    audience: input.audience ?? { kind: "everyone" as const },
+    schedule: input.schedule ?? null,
+    settings: settingsSchema.parse(input.settings ?? {}),
+    cycleId: input.cycleId ?? null,
+    createdAt: at,
+    updatedAt: at,
+    stateChangedAt: at,
+    version: 1,
+    invited,
   };
+  conversationItem.toItem(draft);
+  return draft;
 }
 
 export class ConversationRepository {
@@ -48,34 +76,8 @@ export class ConversationRepository {
     invited: number,
     idempotency: { recordKey: string; requestHash: string },
     now = new Date(),
-  ): Promise<Conversation & { invited: number }> {
-    const template = templates[input.template];
-    const title = input.title ?? template.title;
-    const prompt = input.prompt ?? template.prompt;
-    if (!title || !prompt) {
-      throw new ValidationError("A custom conversation needs a title and a question.", [
-        ...(title ? [] : [{ path: "title", message: "required for a custom question" }]),
-        ...(prompt ? [] : [{ path: "prompt", message: "required for a custom question" }]),
-      ]);
-    }
-    const id = randomUUID();
-    const at = now.toISOString();
-    const conversation: Conversation = {
-      id,
-      template: input.template,
-      title,
-      prompt,
-      context: input.context ?? "",
-      state: "draft",
-      audience: input.audience ?? { kind: "everyone" },
-      schedule: input.schedule ?? null,
-      settings: settingsSchema.parse(input.settings ?? {}),
-      cycleId: input.cycleId ?? null,
-      createdAt: at,
-      updatedAt: at,
-      stateChangedAt: at,
-      version: 1,
-    };
+  ): Promise<StoredConversation> {
+    const conversation = draftConversation(input, invited, now);
     try {
       await this.db.doc.send(
         new TransactWriteCommand({
@@ -83,18 +85,13 @@ export class ConversationRepository {
             idempotencyPut(
               this.db.tableName,
               idempotency.recordKey,
-              { resultId: id, requestHash: idempotency.requestHash },
+              { resultId: conversation.id, requestHash: idempotency.requestHash },
               now,
             ),
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: {
-                  ...keys.conversation(id),
-                  ...keys.conversationList(at, id),
-                  ...conversation,
-                  invited,
-                },
+                Item: conversationItem.toItem(conversation),
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -105,36 +102,25 @@ export class ConversationRepository {
       if (!cancelledConditions(error)?.includes(0)) throw error;
       return this.get(await replayedResult(this.db, idempotency.recordKey, idempotency.requestHash));
     }
-    return { ...conversation, invited };
+    return conversation;
   }
 
   async get(id: string): Promise<StoredConversation> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.conversation(id) }),
-    );
-    if (!Item) throw new NotFoundError("No conversation has this id.");
-    return toStored(Item);
+    const conversation = await getItem(this.db, conversationItem, { id });
+    if (!conversation) throw new NotFoundError("No conversation has this id.");
+    return conversation;
   }
 
-  /** Newest first, one page; the UI pages with the cursor. */
-  async list(cursor?: string): Promise<{ items: StoredConversation[]; cursor?: string }> {
-    const result = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": "CONVS" },
-        ScanIndexForward: false,
-        Limit: listPageSize,
-        ExclusiveStartKey: cursor ? JSON.parse(Buffer.from(cursor, "base64url").toString()) : undefined,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map(toStored),
-      cursor: result.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString("base64url")
-        : undefined,
-    };
+  /**
+   * Newest first, one page; `startKey` continues from a page's `lastKey`. A conversation that
+   * fails its schema is logged and left out, so one bad item never takes the list down.
+   */
+  async list(startKey?: StoredKey): Promise<{ items: StoredConversation[]; lastKey?: StoredKey }> {
+    return queryPage(this.db, conversationItem, conversationList, {
+      newestFirst: true,
+      limit: listPageSize,
+      startKey,
+    });
   }
 
   /**
@@ -146,7 +132,7 @@ export class ConversationRepository {
     patch: UpdateConversation,
     invited: number | undefined,
     now = new Date(),
-  ): Promise<Conversation> {
+  ): Promise<StoredConversation> {
     const current = await this.get(id);
     const touchesSettings =
       patch.settings !== undefined || patch.audience !== undefined || patch.schedule !== undefined;
@@ -171,6 +157,8 @@ export class ConversationRepository {
       updatedAt: now.toISOString(),
       version: current.version + 1,
     };
+    // The edited conversation must still be one the table can hold.
+    conversationItem.toItem({ ...current, ...next });
     const names: Record<string, string> = {};
     // Condition placeholders are prefixed so they cannot collide with the SET values below.
     const values: Record<string, unknown> = {
@@ -186,7 +174,7 @@ export class ConversationRepository {
       const { Attributes } = await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.conversation(id),
+          Key: conversationItem.key({ id }),
           UpdateExpression: `SET ${sets.join(", ")}`,
           ConditionExpression: "attribute_exists(pk) AND #v = :expectedVersion AND #s = :expectedState",
           ExpressionAttributeNames: { ...names, "#v": "version", "#s": "state" },
@@ -194,7 +182,7 @@ export class ConversationRepository {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return conversationSchema.parse(withoutKeys(Attributes ?? {}));
+      return conversationItem.parse(Attributes ?? {});
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ConflictError("The conversation changed while you were editing it. Reload and try again.");
@@ -213,14 +201,14 @@ export class ConversationRepository {
     expected?: ConversationState,
     extra: { invited?: number } = {},
     now = new Date(),
-  ): Promise<Conversation> {
+  ): Promise<StoredConversation> {
     const from = expected ?? (await this.get(id)).state;
     assertTransition(from, to);
     try {
       const { Attributes } = await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.conversation(id),
+          Key: conversationItem.key({ id }),
           UpdateExpression:
             "SET #s = :to, stateChangedAt = :now, updatedAt = :now, version = version + :one" +
             (extra.invited !== undefined ? ", invited = :invited" : ""),
@@ -236,7 +224,7 @@ export class ConversationRepository {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return conversationSchema.parse(withoutKeys(Attributes ?? {}));
+      return conversationItem.parse(Attributes ?? {});
     } catch (error) {
       if (isConditionFailure(error)) {
         throw new ConflictError(`The conversation is no longer ${from}; someone else moved it first.`);
@@ -247,15 +235,10 @@ export class ConversationRepository {
 
   /** Sums the sharded counters (one Query of at most `counterShards` small items). */
   async counts(id: string, invited: number): Promise<Counts> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.conversation(id).pk, ":prefix": "COUNT#" },
-        Limit: counterShards,
-      }),
-    );
-    const sum = (field: string) => Items.reduce((total, item) => total + Number(item[field] ?? 0), 0);
+    const { items } = await queryPage(this.db, counterShardItem, counterShardsOf(id), {
+      limit: counterShards,
+    });
+    const sum = (field: CounterField) => items.reduce((total, item) => total + item[field], 0);
     return {
       invited,
       participants: sum("participants"),

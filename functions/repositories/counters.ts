@@ -1,6 +1,4 @@
-import { counterShards, keys } from "../db/keys.js";
-
-export type CounterField = "participants" | "thoughts" | "ratings" | "skips";
+import { type CounterField, counterShardItem, counterShards } from "../db/items/conversations.js";
 
 /**
  * A transaction item that adds to a conversation's counters. A random shard keeps concurrent
@@ -17,7 +15,7 @@ export function counterIncrement(
   return {
     Update: {
       TableName: tableName,
-      Key: keys.counterShard(conversationId, shard),
+      Key: counterShardItem.key({ conversationId, shard }),
       UpdateExpression: `ADD ${entries.map(([field]) => `#${field} :${field}`).join(", ")}`,
       ExpressionAttributeNames: Object.fromEntries(entries.map(([field]) => [`#${field}`, field])),
       ExpressionAttributeValues: Object.fromEntries(entries.map(([field, delta]) => [`:${field}`, delta])),

@@ -1,23 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { cancelledConditions } from "../db/errors.js";
-import { keys } from "../db/keys.js";
-import { type Cycle, cycleSchema, type LinkOverride, type StageKey } from "../domain/cycle.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { parseEntries } from "../db/item.js";
+import { conversationItem } from "../db/items/conversations.js";
+import {
+  cycleItem,
+  cycleLinksItem,
+  cycleList,
+  linkAttribute,
+  linkEntries,
+  linkEntrySchema,
+  responseAttribute,
+  responseEntries,
+  responseEntrySchema,
+  type StoredLinkOverride,
+  type StoredThemeResponse,
+  themeResponsesItem,
+} from "../db/items/cycles.js";
+import { getItem, queryPage, type StoredKey } from "../db/query.js";
+import type { Cycle, LinkOverride } from "../domain/cycle.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import type { ThemeResponse } from "../report/schema.js";
-import { type Db, withoutKeys } from "./db.js";
 import { idempotencyPut, replayedResult } from "./idempotency.js";
 
 const listPageSize = 50;
-
-/** Link overrides are stored as one attribute per source theme of the LINKS item. */
-const linkAttribute = (fromStage: StageKey, fromThemeId: string) => `link:${fromStage}:${fromThemeId}`;
-
-export interface StoredLinkOverride {
-  readonly fromStage: StageKey;
-  readonly fromThemeId: string;
-  readonly toThemeId: string | null;
-}
 
 export class CycleRepository {
   constructor(private readonly db: Db) {}
@@ -47,7 +54,7 @@ export class CycleRepository {
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: { ...keys.cycle(id), ...keys.cycleList(at, id), ...cycle },
+                Item: cycleItem.toItem(cycle),
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -62,52 +69,35 @@ export class CycleRepository {
   }
 
   async get(id: string): Promise<Cycle> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.cycle(id) }),
-    );
-    if (!Item) throw new NotFoundError("No cycle has this id.");
-    return cycleSchema.parse(withoutKeys(Item));
+    const cycle = await getItem(this.db, cycleItem, { id });
+    if (!cycle) throw new NotFoundError("No cycle has this id.");
+    return cycle;
   }
 
-  /** Newest first, one page. */
-  async list(cursor?: string): Promise<{ items: Cycle[]; cursor?: string }> {
-    const result = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.cycleList("", "").gsi1pk },
-        ScanIndexForward: false,
-        Limit: listPageSize,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, "CYCLES") : undefined,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => cycleSchema.parse(withoutKeys(item))),
-      cursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : undefined,
-    };
+  /** Newest first, one page; a cycle that fails its schema is logged and left out. */
+  async list(startKey?: StoredKey): Promise<{ items: Cycle[]; lastKey?: StoredKey }> {
+    return queryPage(this.db, cycleItem, cycleList, { newestFirst: true, limit: listPageSize, startKey });
   }
 
   async setStages(id: string, stageIds: readonly string[], now = new Date()): Promise<Cycle> {
     const { Attributes } = await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: keys.cycle(id),
+        Key: cycleItem.key({ id }),
         UpdateExpression: "SET stageIds = :ids, updatedAt = :now",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: { ":ids": stageIds, ":now": now.toISOString() },
         ReturnValues: "ALL_NEW",
       }),
     );
-    return cycleSchema.parse(withoutKeys(Attributes ?? {}));
+    return cycleItem.parse(Attributes ?? {});
   }
 
+  /** Leaders' links; an unreadable one is logged and left out (the matcher links that theme). */
   async linkOverrides(id: string): Promise<StoredLinkOverride[]> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.cycleLinks(id) }),
-    );
-    return Object.entries(Item ?? {}).flatMap(([name, value]) =>
-      name.startsWith("link:") ? [value as StoredLinkOverride] : [],
+    const item = await getItem(this.db, cycleLinksItem, { cycleId: id });
+    return parseEntries("cycle link", linkEntrySchema, linkEntries(item ?? {}), this.db.logger).map(
+      ([, link]) => link,
     );
   }
 
@@ -128,7 +118,7 @@ export class CycleRepository {
     displaced.forEach((o, i) => {
       names[`#old${i}`] = linkAttribute(o.fromStage, o.fromThemeId);
     });
-    const stored: StoredLinkOverride & { at: string } = {
+    const stored: StoredLinkOverride = {
       fromStage: link.fromStage,
       fromThemeId: link.fromThemeId,
       toThemeId: link.toThemeId,
@@ -137,7 +127,7 @@ export class CycleRepository {
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: keys.cycleLinks(id),
+        Key: cycleLinksItem.key({ cycleId: id }),
         UpdateExpression:
           "SET #link = :link" +
           (displaced.length ? ` REMOVE ${displaced.map((_, i) => `#old${i}`).join(", ")}` : ""),
@@ -148,12 +138,6 @@ export class CycleRepository {
   }
 }
 
-export interface StoredThemeResponse extends ThemeResponse {
-  readonly updatedAt: string;
-}
-
-const responseAttribute = (themeId: string) => `theme:${themeId}`;
-
 /**
  * Leadership's responses to a conversation's themes (DESIGN §1). One item per conversation with
  * one attribute per theme, so leaders answering different themes at once never overwrite each
@@ -162,12 +146,11 @@ const responseAttribute = (themeId: string) => `theme:${themeId}`;
 export class ThemeResponseRepository {
   constructor(private readonly db: Db) {}
 
+  /** Every response, by theme id; an unreadable one is logged and left out. */
   async all(conversationId: string): Promise<StoredThemeResponse[]> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.themeResponses(conversationId) }),
-    );
-    return Object.entries(Item ?? {})
-      .flatMap(([name, value]) => (name.startsWith("theme:") ? [value as StoredThemeResponse] : []))
+    const item = await getItem(this.db, themeResponsesItem, { conversationId });
+    return parseEntries("theme response", responseEntrySchema, responseEntries(item ?? {}), this.db.logger)
+      .map(([, response]) => response)
       .sort((a, b) => a.themeId.localeCompare(b.themeId));
   }
 
@@ -185,7 +168,7 @@ export class ThemeResponseRepository {
             {
               ConditionCheck: {
                 TableName: this.db.tableName,
-                Key: keys.conversation(conversationId),
+                Key: conversationItem.key({ id: conversationId }),
                 ConditionExpression: "#s = :closed",
                 ExpressionAttributeNames: { "#s": "state" },
                 ExpressionAttributeValues: { ":closed": "closed" },
@@ -194,7 +177,7 @@ export class ThemeResponseRepository {
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.themeResponses(conversationId),
+                Key: themeResponsesItem.key({ conversationId }),
                 UpdateExpression: "SET #theme = :response",
                 ExpressionAttributeNames: { "#theme": responseAttribute(response.themeId) },
                 ExpressionAttributeValues: { ":response": stored },
@@ -221,7 +204,7 @@ export class ThemeResponseRepository {
   async followUp(
     conversationId: string,
     themeId: string,
-    change: { status?: string; dueDate?: string | null },
+    change: { status?: StoredThemeResponse["status"]; dueDate?: string | null },
     now = new Date(),
   ): Promise<StoredThemeResponse> {
     const current = (await this.all(conversationId)).find((r) => r.themeId === themeId);
@@ -231,7 +214,7 @@ export class ThemeResponseRepository {
     const stored: StoredThemeResponse = {
       ...rest,
       ...(dueDate && { dueDate }),
-      ...(change.status && { status: change.status as StoredThemeResponse["status"] }),
+      ...(change.status && { status: change.status }),
       updatedAt: now.toISOString(),
     };
     try {
@@ -241,7 +224,7 @@ export class ThemeResponseRepository {
             {
               ConditionCheck: {
                 TableName: this.db.tableName,
-                Key: keys.conversation(conversationId),
+                Key: conversationItem.key({ id: conversationId }),
                 ConditionExpression: "#s IN (:closed, :published)",
                 ExpressionAttributeNames: { "#s": "state" },
                 ExpressionAttributeValues: { ":closed": "closed", ":published": "published" },
@@ -250,7 +233,7 @@ export class ThemeResponseRepository {
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.themeResponses(conversationId),
+                Key: themeResponsesItem.key({ conversationId }),
                 UpdateExpression: "SET #theme = :response",
                 ConditionExpression: "attribute_exists(#theme)",
                 ExpressionAttributeNames: { "#theme": responseAttribute(themeId) },
@@ -270,25 +253,4 @@ export class ThemeResponseRepository {
     }
     return stored;
   }
-}
-
-export const encodeCursor = (key: Record<string, unknown>) =>
-  Buffer.from(JSON.stringify(key)).toString("base64url");
-
-/** A cursor is only ever a key of the list it came from; anything else is refused, not queried. */
-export function decodeCursor(cursor: string, partition: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString()) as Record<string, unknown>;
-    if (
-      (key.pk === partition || key.gsi1pk === partition) &&
-      Object.values(key).every((v) => typeof v === "string")
-    ) {
-      return key;
-    }
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError("The cursor is not valid.", [
-    { path: "cursor", message: "not a cursor from this list" },
-  ]);
 }

@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure } from "../db/errors.js";
-import { keys } from "../db/keys.js";
-import { type Person, personSchema } from "../domain/person.js";
+import { everyone, identityLinkItem, personByEmail, personItem } from "../db/items/directory.js";
+import { getItem, queryPage, queryPages } from "../db/query.js";
+import type { Person } from "../domain/person.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { type Db, withoutKeys } from "./db.js";
 import { NamesIndexRepository } from "./names-index.js";
 
 export type NewPerson = Omit<Person, "id">;
@@ -21,22 +16,14 @@ export class DirectoryRepository {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<Person> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.person(id) }),
-    );
-    if (!Item) throw new NotFoundError("No person has this id.");
-    return personSchema.parse(withoutKeys(Item));
+    const person = await getItem(this.db, personItem, { id });
+    if (!person) throw new NotFoundError("No person has this id.");
+    return person;
   }
 
   /** The person an identity-provider account is linked to, if any: one GetItem on the link item. */
   async personIdForIdentity(identity: Identity): Promise<string | undefined> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({
-        TableName: this.db.tableName,
-        Key: keys.identityLink(identity.issuer, identity.subject),
-      }),
-    );
-    return typeof Item?.personId === "string" ? Item.personId : undefined;
+    return (await getItem(this.db, identityLinkItem, identity))?.personId;
   }
 
   /**
@@ -46,10 +33,10 @@ export class DirectoryRepository {
    * concurrent link of the same account or person is a ConflictError; the caller looks again.
    */
   async linkIdentity(person: Person, identity: Identity): Promise<Person> {
-    const link = keys.identityLink(identity.issuer, identity.subject);
     const previous = person.identity;
     const samePrevious =
       previous && previous.issuer === identity.issuer && previous.subject === identity.subject;
+    const linked = personItem.toItem({ ...person, identity });
     try {
       await this.db.doc.send(
         new TransactWriteCommand({
@@ -57,7 +44,7 @@ export class DirectoryRepository {
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: { ...link, personId: person.id },
+                Item: identityLinkItem.toItem({ ...identity, personId: person.id }),
                 ConditionExpression: "attribute_not_exists(pk) OR personId = :id",
                 ExpressionAttributeValues: { ":id": person.id },
               },
@@ -65,14 +52,14 @@ export class DirectoryRepository {
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.person(person.id),
+                Key: personItem.key(person),
                 UpdateExpression: "SET #identity = :identity",
                 ConditionExpression: previous
                   ? "attribute_exists(pk) AND #identity.issuer = :iss AND #identity.subject = :sub"
                   : "attribute_exists(pk) AND attribute_not_exists(#identity)",
                 ExpressionAttributeNames: { "#identity": "identity" },
                 ExpressionAttributeValues: {
-                  ":identity": identity,
+                  ":identity": linked.identity,
                   ...(previous && { ":iss": previous.issuer, ":sub": previous.subject }),
                 },
               },
@@ -82,7 +69,7 @@ export class DirectoryRepository {
                   {
                     Delete: {
                       TableName: this.db.tableName,
-                      Key: keys.identityLink(previous.issuer, previous.subject),
+                      Key: identityLinkItem.key(previous),
                       ConditionExpression: "attribute_not_exists(pk) OR personId = :id",
                       ExpressionAttributeValues: { ":id": person.id },
                     },
@@ -102,37 +89,17 @@ export class DirectoryRepository {
   }
 
   async findByEmail(email: string): Promise<Person | undefined> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.personByEmail(email).gsi1pk },
-        Limit: 1,
-      }),
-    );
-    return Items[0] ? personSchema.parse(withoutKeys(Items[0])) : undefined;
+    return (await queryPage(this.db, personItem, personByEmail(email), { limit: 1 })).items[0];
   }
 
   /**
    * The whole directory, page by page. Used by admin pages, the sign-in page and audience counts;
-   * a directory is company-sized (thousands), never conversation-sized.
+   * a directory is company-sized (thousands), never conversation-sized. An unreadable person is
+   * logged and left out.
    */
   async all(): Promise<Person[]> {
     const people: Person[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": "DIR" },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) people.push(personSchema.parse(withoutKeys(item)));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const page of queryPages(this.db, personItem, everyone)) people.push(...page);
     return people;
   }
 
@@ -141,12 +108,11 @@ export class DirectoryRepository {
    * person twice (the first-admin bootstrap, run by every cold start) pass a deterministic id.
    */
   async addIfAbsent(person: NewPerson & { id: string }): Promise<boolean> {
-    const saved = personSchema.parse({ ...person, email: person.email.toLowerCase() });
     try {
       await this.db.doc.send(
         new PutCommand({
           TableName: this.db.tableName,
-          Item: { ...keys.person(saved.id), ...keys.personByEmail(saved.email), ...saved },
+          Item: personItem.toItem({ ...person, email: person.email.toLowerCase() }),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -164,37 +130,27 @@ export class DirectoryRepository {
       const { Attributes } = await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.person(id),
+          Key: personItem.key({ id }),
           UpdateExpression: "SET emailOptOut = :optOut",
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeValues: { ":optOut": emailOptOut },
           ReturnValues: "ALL_NEW",
         }),
       );
-      return personSchema.parse(withoutKeys(Attributes ?? {}));
+      return personItem.parse(Attributes ?? {});
     } catch (error) {
       if (isConditionFailure(error)) throw new NotFoundError("No person has this id.");
       throw error;
     }
   }
 
-  /** Writes people in batches of 25 (the BatchWriteItem limit), retrying what DynamoDB hands back. */
+  /** Writes people (every one validated first, so a bad one writes none of them). */
   async putMany(people: readonly (NewPerson & { id?: string })[]): Promise<Person[]> {
-    const saved = people.map((p) =>
-      personSchema.parse({ ...p, id: p.id ?? randomUUID(), email: p.email.toLowerCase() }),
+    const saved = people.map((p) => ({ ...p, id: p.id ?? randomUUID(), email: p.email.toLowerCase() }));
+    await batchWrite(
+      this.db,
+      saved.map((person) => personItem.toItem(person)),
     );
-    for (let i = 0; i < saved.length; i += 25) {
-      let requests = saved.slice(i, i + 25).map((person) => ({
-        PutRequest: { Item: { ...keys.person(person.id), ...keys.personByEmail(person.email), ...person } },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await this.db.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.db.tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.db.tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      }
-    }
     // Names changed or came in: the index that screens thoughts for them follows (DESIGN §3.5).
     await new NamesIndexRepository(this.db).rebuild(await this.all());
     return saved;

@@ -1,15 +1,14 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { isConditionFailure } from "../db/errors.js";
-import { keys } from "../db/keys.js";
+import { type DueItem, dueBy, dueItem, sentItem, timedEventsOf } from "../db/items/scheduler.js";
+import { queryPage, queryPages } from "../db/query.js";
 import type { Due, DueEvent } from "../scheduler/due.js";
-import type { Db } from "./db.js";
-
-export interface DueItem extends Due {
-  readonly conversationId: string;
-}
 
 /** A claim older than this belongs to a run that died; another run may take the item over. */
 const claimTimeoutMs = 5 * 60 * 1000;
+/** A conversation has at most six timed events; one page holds them all. */
+const timedEventsLimit = 50;
 
 /**
  * Due items live beside their conversation and in the sparse byDueAt index, so the scheduler
@@ -20,66 +19,37 @@ export class DueRepository {
 
   /** Replaces the conversation's timed events (notices already queued are left alone). */
   async replaceSchedule(conversationId: string, events: readonly Due[]): Promise<void> {
-    const existing = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.conversation(conversationId).pk, ":prefix": "DUE#T#" },
-      }),
-    );
+    const { items: existing } = await queryPage(this.db, dueItem, timedEventsOf(conversationId), {
+      limit: timedEventsLimit,
+    });
     const keep = new Set(events.map((e) => `${e.event}@${e.dueAt}`));
     await Promise.all(
-      (existing.Items ?? [])
+      existing
         .filter((item) => !keep.has(`${item.event}@${item.dueAt}`))
         .map((item) =>
-          this.db.doc.send(
-            new DeleteCommand({ TableName: this.db.tableName, Key: { pk: item.pk, sk: item.sk } }),
-          ),
+          this.db.doc.send(new DeleteCommand({ TableName: this.db.tableName, Key: dueItem.key(item) })),
         ),
     );
-    await Promise.all(events.map((e) => this.put(conversationId, e, "T")));
+    await Promise.all(events.map((e) => this.put(conversationId, e)));
   }
 
   /** Queues a notice for the next scheduler run. */
   async queueNotice(conversationId: string, event: DueEvent, now = new Date()): Promise<void> {
-    await this.put(conversationId, { event, dueAt: now.toISOString() }, "N");
+    await this.put(conversationId, { event, dueAt: now.toISOString() });
   }
 
-  private put(conversationId: string, due: Due, kind: "T" | "N") {
+  private put(conversationId: string, due: Due) {
     return this.db.doc.send(
       new PutCommand({
         TableName: this.db.tableName,
-        Item: {
-          ...keys.due(conversationId, kind, due.event),
-          duePk: "DUE",
-          dueAt: due.dueAt,
-          event: due.event,
-          conversationId,
-        },
+        Item: dueItem.toItem({ conversationId, event: due.event, dueAt: due.dueAt }),
       }),
     );
   }
 
-  /** Everything due by `now`, oldest first, page by page. */
-  async *dueBy(now: Date): AsyncGenerator<DueItem[]> {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          IndexName: "byDueAt",
-          KeyConditionExpression: "duePk = :due AND dueAt <= :now",
-          ExpressionAttributeValues: { ":due": "DUE", ":now": now.toISOString() },
-          ExclusiveStartKey: cursor,
-          Limit: 100,
-        }),
-      );
-      // The index holds keys only: the item's sk says which conversation and event it is.
-      yield (page.Items ?? []).map((item) =>
-        parseDueKey(String(item.pk), String(item.sk), String(item.dueAt)),
-      );
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+  /** Everything due by `now`, oldest first, page by page; an unreadable entry is logged and left out. */
+  dueBy(now: Date): AsyncGenerator<DueItem[]> {
+    return queryPages(this.db, dueItem, dueBy(now), { limit: 100 });
   }
 
   /**
@@ -91,7 +61,7 @@ export class DueRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: this.keyOf(item),
+          Key: dueItem.key(item),
           UpdateExpression: "SET claimedBy = :run, claimedAt = :now",
           ConditionExpression:
             "attribute_exists(pk) AND dueAt = :dueAt AND (attribute_not_exists(claimedBy) OR claimedAt < :expired)",
@@ -115,7 +85,7 @@ export class DueRepository {
       await this.db.doc.send(
         new DeleteCommand({
           TableName: this.db.tableName,
-          Key: this.keyOf(item),
+          Key: dueItem.key(item),
           ConditionExpression: "claimedBy = :run",
           ExpressionAttributeValues: { ":run": runId },
         }),
@@ -130,7 +100,7 @@ export class DueRepository {
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: this.keyOf(item),
+        Key: dueItem.key(item),
         UpdateExpression: "SET dueAt = :until REMOVE claimedBy, claimedAt",
         ConditionExpression: "claimedBy = :run",
         ExpressionAttributeValues: { ":run": runId, ":until": until.toISOString() },
@@ -144,7 +114,7 @@ export class DueRepository {
       await this.db.doc.send(
         new PutCommand({
           TableName: this.db.tableName,
-          Item: { ...keys.sent(conversationId, action), at: new Date().toISOString() },
+          Item: sentItem.toItem({ conversationId, action, at: new Date().toISOString() }),
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -154,14 +124,4 @@ export class DueRepository {
       throw error;
     }
   }
-
-  private keyOf(item: DueItem) {
-    return keys.due(item.conversationId, timedOrNotice(item.event), item.event);
-  }
-}
-
-const timedOrNotice = (event: DueEvent) => (event.startsWith("notify-") ? "N" : "T");
-
-function parseDueKey(pk: string, sk: string, dueAt: string): DueItem {
-  return { conversationId: pk.slice("CONV#".length), event: sk.split("#")[2] as DueEvent, dueAt };
 }

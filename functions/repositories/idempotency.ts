@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "../db/keys.js";
+import type { Db } from "../db/client.js";
+import { idempotencyItem } from "../db/items/idempotency.js";
+import { getItem } from "../db/query.js";
 import { ConflictError } from "../errors.js";
-import type { Db } from "./db.js";
 
 /** Replays within a day return the first result; after that the key may be reused. */
 const retentionSeconds = 24 * 60 * 60;
@@ -29,11 +29,10 @@ export function idempotencyPut(
   return {
     Put: {
       TableName: tableName,
-      Item: {
-        ...keys.idempotency(recordKey),
-        ...record,
-        expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds,
-      },
+      Item: idempotencyItem.toItem(
+        { recordKey, ...record },
+        { expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds },
+      ),
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };
@@ -41,12 +40,10 @@ export function idempotencyPut(
 
 /** The id created by the first request with this key; a different body under the same key is refused. */
 export async function replayedResult(db: Db, recordKey: string, hash: string): Promise<string> {
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.idempotency(recordKey), ConsistentRead: true }),
-  );
-  if (!Item) throw new ConflictError("A request with this Idempotency-Key is still being processed.");
-  if (Item.requestHash !== hash) {
+  const record = await getItem(db, idempotencyItem, { recordKey }, { consistent: true });
+  if (!record) throw new ConflictError("A request with this Idempotency-Key is still being processed.");
+  if (record.requestHash !== hash) {
     throw new ConflictError("This Idempotency-Key was already used for a different request.");
   }
-  return String(Item.resultId);
+  return record.resultId;
 }

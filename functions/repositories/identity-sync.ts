@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { BatchWriteCommand, DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { isConditionFailure } from "../db/errors.js";
-import { keys } from "../db/keys.js";
-import type { Db } from "./db.js";
+import { identitySyncItem, pendingIdentitySyncs } from "../db/items/directory.js";
+import { queryPage } from "../db/query.js";
 
-const pendingSchema = z.object({ sk: z.string(), ticket: z.string() });
 export interface PendingSync {
   readonly email: string;
   readonly ticket: string;
@@ -22,34 +22,15 @@ export class IdentitySyncRepository {
   async queue(addresses: readonly string[]): Promise<void> {
     // One hint per person: a batch may not hold the same key twice.
     const emails = [...new Set(addresses.map((email) => email.toLowerCase()))];
-    for (let i = 0; i < emails.length; i += 25) {
-      let requests = emails.slice(i, i + 25).map((email) => ({
-        PutRequest: { Item: { ...keys.identitySync(email), ticket: randomUUID() } },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await this.db.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.db.tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.db.tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+    await batchWrite(
+      this.db,
+      emails.map((email) => identitySyncItem.toItem({ email, ticket: randomUUID() })),
+    );
   }
 
-  /** The first `limit` hints: one Query. Bad items are skipped, never fatal. */
+  /** The first `limit` hints: one Query. Bad items are logged and skipped, never fatal. */
   async pending(limit: number): Promise<PendingSync[]> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": keys.identitySyncPartition },
-        Limit: limit,
-      }),
-    );
-    return Items.flatMap((item) => {
-      const parsed = pendingSchema.safeParse(item);
-      return parsed.success ? [{ email: parsed.data.sk, ticket: parsed.data.ticket }] : [];
-    });
+    return (await queryPage(this.db, identitySyncItem, pendingIdentitySyncs, { limit })).items;
   }
 
   /** Removes a hint unless it was queued again meanwhile (then the newer one is kept). */
@@ -58,7 +39,7 @@ export class IdentitySyncRepository {
       await this.db.doc.send(
         new DeleteCommand({
           TableName: this.db.tableName,
-          Key: keys.identitySync(item.email),
+          Key: identitySyncItem.key(item),
           ConditionExpression: "ticket = :ticket",
           ExpressionAttributeValues: { ":ticket": item.ticket },
         }),

@@ -1,25 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure } from "../db/errors.js";
-import { keys } from "../db/keys.js";
-import { NotFoundError } from "../errors.js";
-import type { Db } from "./db.js";
-
-export type JobState = "queued" | "running" | "succeeded" | "failed";
-
-export interface Job {
-  readonly id: string;
-  readonly kind: "theme-run";
-  readonly conversationId: string;
-  readonly state: JobState;
-  /** 0 to 1. */
-  readonly progress: number;
-  readonly message: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly reportVersion?: number;
-  readonly error?: string;
-}
+import { conversationItem } from "../db/items/conversations.js";
+import { type Job, type JobState, jobItem } from "../db/items/jobs.js";
+import { getItem } from "../db/query.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 
 /** A job that has not reported progress for this long is taken to have died with its worker. */
 const staleAfterMs = 15 * 60 * 1000;
@@ -30,12 +16,9 @@ export class JobRepository {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<Job> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.job(id), ConsistentRead: true }),
-    );
-    if (!Item) throw new NotFoundError("No job has this id.");
-    const { pk: _pk, sk: _sk, expiresAt: _e, ...job } = Item;
-    return job as Job;
+    const job = await getItem(this.db, jobItem, { id }, { consistent: true });
+    if (!job) throw new NotFoundError("No job has this id.");
+    return job;
   }
 
   /**
@@ -62,29 +45,32 @@ export class JobRepository {
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.conversation(conversationId),
+                Key: conversationItem.key({ id: conversationId }),
                 UpdateExpression: "SET activeJobId = :id, activeJobSince = :at",
                 ConditionExpression:
                   "attribute_exists(pk) AND (attribute_not_exists(activeJobId) OR activeJobSince < :stale)",
                 ExpressionAttributeValues: { ":id": job.id, ":at": at, ":stale": staleBefore },
               },
             },
-            { Put: { TableName: this.db.tableName, Item: { ...keys.job(job.id), ...job } } },
+            { Put: { TableName: this.db.tableName, Item: jobItem.toItem(job) } },
           ],
         }),
       );
       return { job, created: true };
     } catch (error) {
       if (!cancelledConditions(error)) throw error;
-      const { Item } = await this.db.doc.send(
-        new GetCommand({
-          TableName: this.db.tableName,
-          Key: keys.conversation(conversationId),
-          ConsistentRead: true,
-        }),
+      const conversation = await getItem(
+        this.db,
+        conversationItem,
+        { id: conversationId },
+        { consistent: true },
       );
-      if (!Item) throw new NotFoundError("No conversation has this id.");
-      return { job: await this.get(String(Item.activeJobId)), created: false };
+      if (!conversation) throw new NotFoundError("No conversation has this id.");
+      if (!conversation.activeJobId) {
+        // The run finished between our write and this read: the caller may start another.
+        throw new ConflictError("A theme run just finished. Start another if you need one.");
+      }
+      return { job: await this.get(conversation.activeJobId), created: false };
     }
   }
 
@@ -92,7 +78,7 @@ export class JobRepository {
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: keys.job(id),
+        Key: jobItem.key({ id }),
         UpdateExpression: "SET #state = :state, progress = :progress, message = :message, updatedAt = :now",
         ExpressionAttributeNames: { "#state": "state" },
         ExpressionAttributeValues: {
@@ -113,7 +99,7 @@ export class JobRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.conversation(conversationId),
+          Key: conversationItem.key({ id: conversationId }),
           UpdateExpression: "SET activeJobSince = :now",
           ConditionExpression: "activeJobId = :id",
           ExpressionAttributeValues: { ":id": jobId, ":now": new Date().toISOString() },
@@ -136,7 +122,7 @@ export class JobRepository {
           {
             Update: {
               TableName: this.db.tableName,
-              Key: keys.job(job.id),
+              Key: jobItem.key({ id: job.id }),
               UpdateExpression:
                 "SET #state = :state, progress = :progress, message = :message, updatedAt = :now, expiresAt = :expires" +
                 (outcome.state === "succeeded" ? ", reportVersion = :version" : ", #error = :error"),
@@ -163,7 +149,7 @@ export class JobRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.conversation(job.conversationId),
+          Key: conversationItem.key({ id: job.conversationId }),
           UpdateExpression: "REMOVE activeJobId, activeJobSince SET lastJobId = :id",
           ConditionExpression: "activeJobId = :id",
           ExpressionAttributeValues: { ":id": job.id },

@@ -1,33 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { cancelledConditions } from "../db/errors.js";
-import { keys, today } from "../db/keys.js";
+import { conversationPartition } from "../db/items/conversations.js";
+import {
+  type FlagReason,
+  flagItem,
+  type ModerationAction,
+  type ModerationLogEntry,
+  moderationLogItem,
+  moderationLogOf,
+  type ReviewEntry,
+  reviewItem,
+  reviewsOf,
+} from "../db/items/moderation.js";
+import { thoughtItem } from "../db/items/thoughts.js";
+import { getItem, queryPage } from "../db/query.js";
 import { ConflictError, NotFoundError } from "../errors.js";
+import { today } from "../lib/day.js";
 import { AuditRepository, type ModeratorPseudonym } from "./audit.js";
-import type { Db } from "./db.js";
 import { waitingAdd } from "./rounds.js";
-import { isPooled } from "./thoughts.js";
 
-export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
-export type FlagReason = (typeof flagReasons)[number];
-export type ModerationAction = "hide" | "restore" | "keep";
-
-export interface ReviewEntry {
-  readonly thoughtId: string;
-  readonly reasons: string[];
-  readonly flags: number;
-  readonly state: "open" | "hidden";
-}
-
-export interface ModerationLogEntry {
-  /** The day only (DESIGN §3.7): an instant beside a thought id is an identifier. */
-  readonly at: string;
-  readonly thoughtId: string;
-  readonly action: ModerationAction;
-  /** A per-conversation pseudonym of the moderator and their role: accountable, not identifying. */
-  readonly moderatorKey: string;
-  readonly role: string;
-}
+const queueLimit = 200;
+const logLimit = 100;
 
 /**
  * DESIGN §3 and issue "Strategy cycles" item 4: flags, the moderator queue and its log. Flags and
@@ -50,14 +45,14 @@ export class ModerationRepository {
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: { ...keys.flag(conversationId, thoughtId, flaggerKey), reason },
+                Item: flagItem.toItem({ conversationId, thoughtId, flaggerKey, reason }),
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.review(conversationId, thoughtId),
+                Key: reviewItem.key({ conversationId, thoughtId }),
                 UpdateExpression:
                   "SET thoughtId = :id, reasons = list_append(if_not_exists(reasons, :none), :reason), #st = if_not_exists(#st, :open) ADD flags :one",
                 ExpressionAttributeNames: { "#st": "state" },
@@ -80,27 +75,19 @@ export class ModerationRepository {
     }
   }
 
+  /** Open (or hidden) entries; an unreadable entry is logged and left out of the queue. */
   async queue(conversationId: string, state: "open" | "hidden"): Promise<ReviewEntry[]> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        FilterExpression: "attribute_not_exists(#st) OR #st = :state",
-        ExpressionAttributeNames: { "#st": "state" },
-        ExpressionAttributeValues: {
-          ":pk": keys.conversation(conversationId).pk,
-          ":prefix": "REVIEW#",
-          ":state": state,
-        },
-        Limit: 200,
-      }),
-    );
-    return Items.filter((i) => (i.state ?? "open") === state).map((i) => ({
-      thoughtId: String(i.thoughtId),
-      reasons: [...new Set((i.reasons ?? []) as string[])],
-      flags: Number(i.flags ?? 0),
-      state: (i.state ?? "open") as "open" | "hidden",
-    }));
+    const { items } = await queryPage(this.db, reviewItem, reviewsOf(conversationId), {
+      filter: {
+        expression: "attribute_not_exists(#st) OR #st = :state",
+        names: { "#st": "state" },
+        values: { ":state": state },
+      },
+      limit: queueLimit,
+    });
+    return items
+      .filter((entry) => entry.state === state)
+      .map((entry) => ({ ...entry, reasons: [...new Set(entry.reasons)] }));
   }
 
   /**
@@ -118,11 +105,9 @@ export class ModerationRepository {
     now = new Date(),
   ): Promise<void> {
     const at = today(now);
-    const { Item: current } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.thought(conversationId, thoughtId) }),
-    );
+    const current = await getItem(this.db, thoughtItem, { conversationId, id: thoughtId });
     if (!current) throw new NotFoundError("No thought has this id.");
-    const stays = action !== "hide" && isPooled(current);
+    const stays = action !== "hide" && current.pooled;
     // Keep and restore wait for a round: the time of a quick pre-moderation decision would
     // otherwise be the time the thought arrived (DESIGN §3.7).
     const thoughtUpdate =
@@ -141,7 +126,7 @@ export class ModerationRepository {
           : {
               UpdateExpression: "SET #st = :visible, needsReview = :no, pooled = :no REMOVE expPk",
               condition: "#st = :was",
-              values: { ":visible": "visible", ":no": false, ":was": String(current.status) },
+              values: { ":visible": "visible", ":no": false, ":was": current.status },
             };
     try {
       await this.db.doc.send(
@@ -150,7 +135,7 @@ export class ModerationRepository {
             {
               Update: {
                 TableName: this.db.tableName,
-                Key: keys.thought(conversationId, thoughtId),
+                Key: thoughtItem.key({ conversationId, id: thoughtId }),
                 UpdateExpression: thoughtUpdate.UpdateExpression,
                 ConditionExpression: thoughtUpdate.condition,
                 ExpressionAttributeNames: { "#st": "status" },
@@ -161,25 +146,31 @@ export class ModerationRepository {
               ? {
                   Update: {
                     TableName: this.db.tableName,
-                    Key: keys.review(conversationId, thoughtId),
+                    Key: reviewItem.key({ conversationId, thoughtId }),
                     UpdateExpression:
                       "SET thoughtId = :id, #st = :hidden, reasons = if_not_exists(reasons, :none)",
                     ExpressionAttributeNames: { "#st": "state" },
                     ExpressionAttributeValues: { ":id": thoughtId, ":hidden": "hidden", ":none": [] },
                   },
                 }
-              : { Delete: { TableName: this.db.tableName, Key: keys.review(conversationId, thoughtId) } },
+              : {
+                  Delete: {
+                    TableName: this.db.tableName,
+                    Key: reviewItem.key({ conversationId, thoughtId }),
+                  },
+                },
             {
               Put: {
                 TableName: this.db.tableName,
-                Item: {
-                  ...keys.moderationLog(conversationId, at, randomUUID()),
+                Item: moderationLogItem.toItem({
+                  conversationId,
+                  id: randomUUID(),
                   at,
                   thoughtId,
                   action,
                   moderatorKey: moderator.key,
                   role: moderator.role,
-                },
+                }),
               },
             },
             new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
@@ -196,22 +187,13 @@ export class ModerationRepository {
     }
   }
 
+  /** Newest first; an unreadable entry is logged and left out. */
   async log(conversationId: string): Promise<ModerationLogEntry[]> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": keys.conversation(conversationId).pk, ":prefix": "MODLOG#" },
-        ScanIndexForward: false,
-        Limit: 100,
-      }),
-    );
-    return Items.map((i) => ({
-      at: String(i.at),
-      thoughtId: String(i.thoughtId),
-      action: i.action as ModerationAction,
-      moderatorKey: String(i.moderatorKey),
-      role: String(i.role),
-    }));
+    return (
+      await queryPage(this.db, moderationLogItem, moderationLogOf(conversationId), {
+        newestFirst: true,
+        limit: logLimit,
+      })
+    ).items;
   }
 }

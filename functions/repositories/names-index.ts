@@ -1,15 +1,11 @@
 import { randomUUID } from "node:crypto";
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  GetCommand,
-  PutCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { keys } from "../db/keys.js";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet, batchWrite } from "../db/batch.js";
+import type { Db } from "../db/client.js";
+import { nameIndexChunkItem, nameIndexVersionItem } from "../db/items/names.js";
+import { getItem } from "../db/query.js";
 import { mentionsDirectoryPerson, nameIndexEntries, nameLookupKeys } from "../domain/screen-names.js";
 import { ServiceUnavailableError } from "../errors.js";
-import type { Db } from "./db.js";
 
 /**
  * DESIGN §3.5: the directory's names, for the share route to hold a thought that names someone.
@@ -25,8 +21,6 @@ import type { Db } from "./db.js";
 const chunkBytes = 300_000;
 /** BatchGetItem's limit: the whole index is one call (some 2 million people). */
 const maxChunks = 100;
-
-type WriteRequests = NonNullable<BatchWriteCommandInput["RequestItems"]>[string];
 
 /** The index as this process last read it, per table (tests run many tables in one process). */
 const cached = new Map<string, { version: string; entries: ReadonlyMap<string, number> }>();
@@ -55,19 +49,20 @@ export class NamesIndexRepository {
       throw new Error("The directory is too large for the name index (see names-index.ts).");
     }
     const before = await this.version();
-    await this.write(
-      chunks.map((entries, i) => ({ PutRequest: { Item: { ...keys.nameIndexChunk(i), entries } } })),
+    await batchWrite(
+      this.db,
+      chunks.map((entries, chunk) => nameIndexChunkItem.toItem({ chunk, entries })),
     );
     await this.db.doc.send(
       new PutCommand({
         TableName: this.db.tableName,
-        Item: { ...keys.nameIndexVersion(), version: randomUUID(), chunks: chunks.length },
+        Item: nameIndexVersionItem.toItem({ version: randomUUID(), chunks: chunks.length }),
       }),
     );
-    const stale = Array.from({ length: Math.max(0, (before?.chunks ?? 0) - chunks.length) }, (_, i) => ({
-      DeleteRequest: { Key: keys.nameIndexChunk(chunks.length + i) },
-    }));
-    await this.write(stale);
+    const stale = Array.from({ length: Math.max(0, (before?.chunks ?? 0) - chunks.length) }, (_, i) =>
+      nameIndexChunkItem.key({ chunk: chunks.length + i }),
+    );
+    await batchWrite(this.db, [], stale);
   }
 
   /** True when the (cleaned, redacted) text names someone in the directory. */
@@ -84,10 +79,7 @@ export class NamesIndexRepository {
   }
 
   private async version(): Promise<{ version: string; chunks: number } | undefined> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.nameIndexVersion() }),
-    );
-    return Item ? { version: String(Item.version), chunks: Number(Item.chunks ?? 0) } : undefined;
+    return getItem(this.db, nameIndexVersionItem, {});
   }
 
   private async entries(): Promise<ReadonlyMap<string, number>> {
@@ -95,39 +87,19 @@ export class NamesIndexRepository {
     if (!current) return new Map();
     const known = cached.get(this.db.tableName);
     if (known?.version === current.version) return known.entries;
-    const entries = new Map<string, number>();
-    let pending: Record<string, unknown>[] = Array.from({ length: current.chunks }, (_, i) =>
-      keys.nameIndexChunk(i),
+    const chunks = await batchGet(
+      this.db,
+      nameIndexChunkItem,
+      Array.from({ length: current.chunks }, (_, chunk) => ({ chunk })),
     );
-    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-      const result = await this.db.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [this.db.tableName]: { Keys: pending, ProjectionExpression: "entries" } },
-        }),
-      );
-      for (const item of result.Responses?.[this.db.tableName] ?? []) {
-        for (const [key, count] of Object.entries((item.entries ?? {}) as Record<string, unknown>)) {
-          if (typeof count === "number") entries.set(key, count);
-        }
-      }
-      pending = (result.UnprocessedKeys?.[this.db.tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
     // A thought checked against part of the index could reach raters naming someone: refuse instead.
-    if (pending.length > 0) throw new ServiceUnavailableError("The data store is busy. Please try again.");
+    if (chunks.some((chunk) => chunk === undefined)) {
+      throw new ServiceUnavailableError("The name index is being rebuilt. Please try again.");
+    }
+    const entries = new Map<string, number>();
+    for (const chunk of chunks)
+      for (const [key, count] of Object.entries(chunk!.entries)) entries.set(key, count);
     cached.set(this.db.tableName, { version: current.version, entries });
     return entries;
-  }
-
-  private async write(requests: WriteRequests): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let batch = requests.slice(i, i + 25);
-      for (let attempt = 0; batch.length > 0; attempt++) {
-        const result = await this.db.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.db.tableName]: batch } }),
-        );
-        batch = result.UnprocessedItems?.[this.db.tableName] ?? [];
-        if (batch.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      }
-    }
   }
 }

@@ -1,52 +1,25 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, withConflictRetry } from "../db/errors.js";
-import { keys, today } from "../db/keys.js";
+import { type Participation, participantsOf, participationItem } from "../db/items/participation.js";
+import { getItem, queryPages } from "../db/query.js";
+import { today } from "../lib/day.js";
 import { counterIncrement } from "./counters.js";
-import type { Db } from "./db.js";
-
-/**
- * DESIGN §3.2: who took part and how much, kept apart from content. It holds counts and the
- * attribute snapshot of §3.3, never a thought id.
- */
-export interface Participation {
-  readonly userId: string;
-  readonly joinedDay: string;
-  readonly attributes: Record<string, string>;
-  readonly thoughtCount: number;
-  readonly ratingCount: number;
-  readonly skipCount: number;
-}
 
 export class ParticipationRepository {
   constructor(private readonly db: Db) {}
 
   async find(conversationId: string, userId: string): Promise<Participation | undefined> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({
-        TableName: this.db.tableName,
-        Key: keys.participation(conversationId, userId),
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? toParticipation(Item) : undefined;
+    return getItem(this.db, participationItem, { conversationId, userId }, { consistent: true });
   }
 
   /** Everyone who joined, page by page: for reminders and participation rates (a job, not a request). */
   async all(conversationId: string): Promise<Participation[]> {
     const found: Participation[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.conversation(conversationId).pk, ":prefix": "PART#" },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      found.push(...(page.Items ?? []).map(toParticipation));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const page of queryPages(this.db, participationItem, participantsOf(conversationId))) {
+      found.push(...page);
+    }
     return found;
   }
 
@@ -77,7 +50,7 @@ export class ParticipationRepository {
               {
                 Put: {
                   TableName: this.db.tableName,
-                  Item: { ...keys.participation(conversationId, userId), ...joined },
+                  Item: participationItem.toItem({ conversationId, ...joined }),
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
@@ -95,37 +68,24 @@ export class ParticipationRepository {
   }
 }
 
-function toParticipation(item: Record<string, unknown>): Participation {
-  return {
-    userId: String(item.userId),
-    joinedDay: String(item.joinedDay),
-    attributes: (item.attributes ?? {}) as Record<string, string>,
-    thoughtCount: Number(item.thoughtCount ?? 0),
-    ratingCount: Number(item.ratingCount ?? 0),
-    skipCount: Number(item.skipCount ?? 0),
-  };
-}
-
-/** Many conversations' participation of one person, for the home page (one BatchGetItem). */
+/**
+ * Many conversations' participation of one person, for the home page (BatchGetItem). An
+ * unreadable one is logged and reads as not joined.
+ */
 export async function participationOf(
   db: Db,
   conversationIds: readonly string[],
   userId: string,
 ): Promise<Map<string, Participation>> {
-  const found = new Map<string, Participation>();
-  for (let i = 0; i < conversationIds.length; i += 100) {
-    let pending: Record<string, unknown>[] = conversationIds
-      .slice(i, i + 100)
-      .map((id) => keys.participation(id, userId));
-    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-      const result = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending } } }),
-      );
-      for (const item of result.Responses?.[db.tableName] ?? []) {
-        found.set(String(item.pk).slice("CONV#".length), toParticipation(item));
-      }
-      pending = (result.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-  }
-  return found;
+  const found = await batchGet(
+    db,
+    participationItem,
+    conversationIds.map((conversationId) => ({ conversationId, userId })),
+  );
+  return new Map(
+    conversationIds.flatMap((id, i) => {
+      const participation = found[i];
+      return participation ? [[id, participation] as const] : [];
+    }),
+  );
 }

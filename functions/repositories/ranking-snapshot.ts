@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { keys } from "../db/keys.js";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
+import { rankingSnapshotItem } from "../db/items/ranking-snapshot.js";
+import { getItem } from "../db/query.js";
 import type { RatedCandidate } from "../domain/adaptive.js";
 import { buildContenderSnapshot, type ContenderSnapshot } from "../domain/contender-snapshot.js";
-import { type Histogram, histogramFromRecord, type Prior } from "../domain/statistics.js";
-import type { Db } from "./db.js";
+import { histogramFromRecord } from "../domain/statistics.js";
 import type { ThoughtRepository } from "./thoughts.js";
 
 /**
@@ -14,35 +15,16 @@ export interface RankingSnapshot extends ContenderSnapshot {
   readonly computedAt: string;
 }
 
-interface StoredContender {
-  readonly id: string;
-  readonly a: string;
-  readonly e: number;
-  readonly h: Histogram;
-}
-
 export class RankingSnapshotRepository {
   constructor(private readonly db: Db) {}
 
   /** One GetItem. Undefined until the scheduler has computed one. */
   async get(conversationId: string): Promise<RankingSnapshot | undefined> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.rankingSnapshot(conversationId) }),
-    );
-    if (!Item) return undefined;
+    const stored = await getItem(this.db, rankingSnapshotItem, { conversationId });
+    if (!stored) return undefined;
     return {
-      computedAt: String(Item.computedAt),
-      prior: Item.prior as Prior,
-      thoughts: Number(Item.thoughts),
-      minRatings: Number(Item.minRatings),
-      meanRatings: Number(Item.meanRatings),
-      meanExposure: Number(Item.meanExposure),
-      contenders: ((Item.contenders ?? []) as StoredContender[]).map((c) => ({
-        id: c.id,
-        authorKey: c.a,
-        exposure: Number(c.e),
-        histogram: [...c.h] as unknown as Histogram,
-      })),
+      ...stored,
+      contenders: stored.contenders.map((c) => ({ id: c.id, authorKey: c.a, exposure: c.e, histogram: c.h })),
     };
   }
 
@@ -65,16 +47,19 @@ export class RankingSnapshotRepository {
       }
     }
     const snapshot: RankingSnapshot = { computedAt: now.toISOString(), ...buildContenderSnapshot(visible) };
-    const contenders: StoredContender[] = snapshot.contenders.map((c) => ({
-      id: c.id,
-      a: c.authorKey,
-      e: c.exposure,
-      h: c.histogram,
-    }));
     await this.db.doc.send(
       new PutCommand({
         TableName: this.db.tableName,
-        Item: { ...keys.rankingSnapshot(conversationId), ...snapshot, contenders },
+        Item: rankingSnapshotItem.toItem({
+          conversationId,
+          ...snapshot,
+          contenders: snapshot.contenders.map((c) => ({
+            id: c.id,
+            a: c.authorKey,
+            e: c.exposure,
+            h: [...c.histogram],
+          })),
+        }),
       }),
     );
     return snapshot;

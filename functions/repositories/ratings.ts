@@ -1,26 +1,26 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
-import { keys, today } from "../db/keys.js";
+import { conversationItem } from "../db/items/conversations.js";
+import { participationItem } from "../db/items/participation.js";
+import {
+  type AssignmentStatus,
+  assignmentItem,
+  assignmentSweepItem,
+  assignmentsOf,
+  ratingsOf,
+  type StoredAssignment,
+} from "../db/items/ratings.js";
+import { exposureEntryItem, exposureOf, thoughtItem } from "../db/items/thoughts.js";
+import { getItem, queryPage, queryPages, type StoredKey } from "../db/query.js";
 import { pickWithSnapshot, type SnapshotChoice } from "../domain/contender-snapshot.js";
 import type { Candidate } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
+import { today } from "../lib/day.js";
 import { getOrCreate } from "../lib/maps.js";
 import { counterIncrement } from "./counters.js";
-import type { Db } from "./db.js";
 import { RankingSnapshotRepository } from "./ranking-snapshot.js";
-
-/**
- * `withdrawn`: the thought was hidden by a moderator after it was assigned. `expired`: it stayed
- * open longer than the open-assignment lifetime and stopped counting as exposure (expireOpen).
- */
-export type AssignmentStatus = "assigned" | "rated" | "skipped" | "withdrawn" | "expired";
 
 /**
  * How long an open assignment (given in a batch, neither rated nor skipped) holds its thought's
@@ -72,21 +72,12 @@ export class RatingRepository {
   /** Everything this rater was given in the conversation (bounded: a person rates tens, not thousands). */
   async assignments(conversationId: string, raterKey: string): Promise<Assignment[]> {
     const found: Assignment[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    let pages = 0;
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.assignmentsOf(conversationId, raterKey) },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(toAssignment(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor && ++pages < maxSeenPages);
+    for await (const page of queryPages(this.db, assignmentItem, assignmentsOf(conversationId, raterKey), {
+      consistent: true,
+      maxPages: maxSeenPages,
+    })) {
+      for (const item of page) found.push(toAssignment(item));
+    }
     return found;
   }
 
@@ -139,27 +130,17 @@ export class RatingRepository {
       : Promise.resolve(undefined);
     const candidates: Candidate[] = [];
     let minRatings = Number.POSITIVE_INFINITY;
-    let cursor: Record<string, unknown> | undefined;
+    let cursor: StoredKey | undefined;
     for (let page = 0; page < maxCandidatePages; page++) {
-      const result = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          IndexName: "byExposure",
-          KeyConditionExpression: "expPk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.exposurePartition(rater.conversationId) },
-          Limit: candidatePageSize,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        candidates.push({
-          id: String(item.sk).slice("THOUGHT#".length),
-          exposure: Number(item.exposure),
-          authorKey: String(item.authorKey),
-        });
-        minRatings = Math.min(minRatings, Number(item.ratingCount ?? 0));
+      const result = await queryPage(this.db, exposureEntryItem, exposureOf(rater.conversationId), {
+        limit: candidatePageSize,
+        startKey: cursor,
+      });
+      for (const entry of result.items) {
+        candidates.push({ id: entry.id, exposure: entry.exposure, authorKey: entry.authorKey });
+        minRatings = Math.min(minRatings, entry.ratingCount);
       }
-      cursor = result.LastEvaluatedKey;
+      cursor = result.lastKey;
       const eligible = candidates.filter((c) => c.authorKey !== rater.authorKey && !seen.has(c.id)).length;
       // Read one level further than needed so ties at the cut are shuffled fairly.
       if (!cursor || eligible >= wanted * 2) break;
@@ -181,23 +162,22 @@ export class RatingRepository {
       {
         Put: {
           TableName: table,
-          Item: {
-            ...keys.assignment(rater.conversationId, rater.raterKey, candidate.id),
-            ...keys.ratingsOf(rater.conversationId, candidate.id, rater.raterKey),
+          Item: assignmentItem.toItem({
+            conversationId: rater.conversationId,
             thoughtId: candidate.id,
             raterKey: rater.raterKey,
             attributes: rater.attributes,
             status: "assigned",
             assignedDay: today(),
             assignedAt: new Date().toISOString(),
-          },
+          }),
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
       {
         Update: {
           TableName: table,
-          Key: keys.thought(rater.conversationId, candidate.id),
+          Key: thoughtItem.key({ conversationId: rater.conversationId, id: candidate.id }),
           UpdateExpression: "ADD exposure :one",
           // A thought hidden since the index was read leaves the index; do not assign it. A
           // contender's exposure may have grown since the snapshot: the cap holds on the write.
@@ -265,24 +245,22 @@ export class RatingRepository {
   ): Promise<void> {
     const table = this.db.tableName;
     const day = today();
-    const items = entries.map(({ rater, thoughtId, verdict }) => ({
-      ...keys.assignment(conversationId, rater.raterKey, thoughtId),
-      ...keys.ratingsOf(conversationId, thoughtId, rater.raterKey),
-      thoughtId,
-      raterKey: rater.raterKey,
-      attributes: rater.attributes,
-      assignedDay: day,
-      ratedDay: day,
-      ...("skip" in verdict ? { status: "skipped" } : { status: "rated", stars: verdict.stars }),
-    }));
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await this.db.doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+    await batchWrite(
+      this.db,
+      entries.map(({ rater, thoughtId, verdict }) =>
+        assignmentItem.toItem({
+          conversationId,
+          thoughtId,
+          raterKey: rater.raterKey,
+          attributes: rater.attributes,
+          assignedDay: day,
+          ratedDay: day,
+          ...("skip" in verdict
+            ? { status: "skipped" as const }
+            : { status: "rated" as const, stars: verdict.stars }),
+        }),
+      ),
+    );
     const perThought = new Map<string, Contribution & { histogram: number[] }>();
     const perRater = new Map<string, { userId: string; ratings: number; skips: number }>();
     for (const { rater, thoughtId, verdict } of entries) {
@@ -310,7 +288,7 @@ export class RatingRepository {
     const updates: ConstructorParameters<typeof UpdateCommand>[0][] = [
       ...[...perThought].map(([thoughtId, t]) => ({
         TableName: table,
-        Key: keys.thought(conversationId, thoughtId),
+        Key: thoughtItem.key({ conversationId, id: thoughtId }),
         UpdateExpression:
           "ADD exposure :e, ratingCount :n, ratingSum :s, skipCount :k, histogram.#h1 :h1, histogram.#h2 :h2, histogram.#h3 :h3, histogram.#h4 :h4, histogram.#h5 :h5",
         ExpressionAttributeNames: { "#h1": "1", "#h2": "2", "#h3": "3", "#h4": "4", "#h5": "5" },
@@ -324,7 +302,7 @@ export class RatingRepository {
       })),
       ...[...perRater.values()].map((r) => ({
         TableName: table,
-        Key: keys.participation(conversationId, r.userId),
+        Key: participationItem.key({ conversationId, userId: r.userId }),
         UpdateExpression: "ADD ratingCount :n, skipCount :k",
         ExpressionAttributeValues: { ":n": r.ratings, ":k": r.skips },
       })),
@@ -351,38 +329,32 @@ export class RatingRepository {
    */
   async expireOpen(conversationId: string, cutoff: Date): Promise<{ expired: number; complete: boolean }> {
     const table = this.db.tableName;
-    const sweepKey = keys.assignmentSweep(conversationId);
-    const { Item: sweep } = await this.db.doc.send(new GetCommand({ TableName: table, Key: sweepKey }));
-    let cursor = sweep?.cursor as Record<string, unknown> | undefined;
+    const sweep = await getItem(this.db, assignmentSweepItem, { conversationId });
+    let cursor: StoredKey | undefined = sweep?.cursor;
     let expired = 0;
     for (let page = 0; page < sweepPages; page++) {
-      const result = await this.db.doc.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
+      const result = await queryPage(this.db, assignmentItem, ratingsOf(conversationId), {
+        limit: sweepPageSize,
+        ...(cursor && { startKey: cursor }),
+        filter: {
           // Assignments stored before assignedAt existed carry only their day.
-          FilterExpression:
+          expression:
             "#st = :assigned AND (assignedAt < :cutoff OR (attribute_not_exists(assignedAt) AND assignedDay < :day))",
-          ExpressionAttributeNames: { "#st": "status" },
-          ExpressionAttributeValues: {
-            ":pk": keys.ratingsOf(conversationId, "", "").gsi1pk,
-            ":assigned": "assigned",
-            ":cutoff": cutoff.toISOString(),
-            ":day": today(cutoff),
-          },
-          Limit: sweepPageSize,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        if (await this.expireOne(conversationId, String(item.raterKey), String(item.thoughtId))) expired++;
+          names: { "#st": "status" },
+          values: { ":assigned": "assigned", ":cutoff": cutoff.toISOString(), ":day": today(cutoff) },
+        },
+      });
+      for (const item of result.items) {
+        if (await this.expireOne(conversationId, item.raterKey, item.thoughtId)) expired++;
       }
-      cursor = result.LastEvaluatedKey;
+      cursor = result.lastKey;
       if (!cursor) break;
     }
     await this.db.doc.send(
-      new PutCommand({ TableName: table, Item: { ...sweepKey, ...(cursor && { cursor }) } }),
+      new PutCommand({
+        TableName: table,
+        Item: assignmentSweepItem.toItem({ conversationId, ...(cursor && { cursor }) }),
+      }),
     );
     return { expired, complete: cursor === undefined };
   }
@@ -396,7 +368,7 @@ export class RatingRepository {
             {
               Update: {
                 TableName: table,
-                Key: keys.assignment(conversationId, raterKey, thoughtId),
+                Key: assignmentItem.key({ conversationId, raterKey, thoughtId }),
                 UpdateExpression: "SET #st = :expired, expiredAt = :now",
                 ConditionExpression: "#st = :assigned",
                 ExpressionAttributeNames: { "#st": "status" },
@@ -410,7 +382,7 @@ export class RatingRepository {
             {
               Update: {
                 TableName: table,
-                Key: keys.thought(conversationId, thoughtId),
+                Key: thoughtItem.key({ conversationId, id: thoughtId }),
                 UpdateExpression: "ADD exposure :minus",
                 ExpressionAttributeValues: { ":minus": -1 },
               },
@@ -431,7 +403,11 @@ export class RatingRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.assignment(rater.conversationId, rater.raterKey, thoughtId),
+          Key: assignmentItem.key({
+            conversationId: rater.conversationId,
+            raterKey: rater.raterKey,
+            thoughtId,
+          }),
           UpdateExpression: "SET #st = :withdrawn",
           ConditionExpression: "#st = :assigned",
           ExpressionAttributeNames: { "#st": "status" },
@@ -452,16 +428,15 @@ export class RatingRepository {
     rater: Pick<Rater, "conversationId" | "raterKey">,
     thoughtId: string,
   ): Promise<Assignment> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({
-        TableName: this.db.tableName,
-        Key: keys.assignment(rater.conversationId, rater.raterKey, thoughtId),
-        ConsistentRead: true,
-      }),
+    const assignment = await getItem(
+      this.db,
+      assignmentItem,
+      { conversationId: rater.conversationId, raterKey: rater.raterKey, thoughtId },
+      { consistent: true },
     );
-    if (!Item)
+    if (!assignment)
       throw new NotFoundError("This thought was not given to you to rate. Ask for a rating batch first.");
-    return toAssignment(Item);
+    return toAssignment(assignment);
   }
 
   private rateItems(rater: Rater, current: Assignment, next: Assignment) {
@@ -480,7 +455,7 @@ export class RatingRepository {
       {
         ConditionCheck: {
           TableName: table,
-          Key: keys.conversation(rater.conversationId),
+          Key: conversationItem.key({ id: rater.conversationId }),
           ConditionExpression: "#s IN (:sharing, :rating)",
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: { ":sharing": "sharing", ":rating": "rating" },
@@ -489,7 +464,11 @@ export class RatingRepository {
       {
         Update: {
           TableName: table,
-          Key: keys.assignment(rater.conversationId, rater.raterKey, current.thoughtId),
+          Key: assignmentItem.key({
+            conversationId: rater.conversationId,
+            raterKey: rater.raterKey,
+            thoughtId: current.thoughtId,
+          }),
           UpdateExpression: next.stars
             ? "SET #st = :next, stars = :stars, ratedDay = :day"
             : "SET #st = :next, ratedDay = :day REMOVE stars",
@@ -510,7 +489,7 @@ export class RatingRepository {
       {
         Update: {
           TableName: table,
-          Key: keys.thought(rater.conversationId, current.thoughtId),
+          Key: thoughtItem.key({ conversationId: rater.conversationId, id: current.thoughtId }),
           UpdateExpression: `ADD exposure :exposure, ratingCount :count, ratingSum :sum, skipCount :skips${histogram
             .map(([stars]) => `, histogram.#h${stars} :h${stars}`)
             .join("")}`,
@@ -533,7 +512,7 @@ export class RatingRepository {
       {
         Update: {
           TableName: table,
-          Key: keys.participation(rater.conversationId, rater.userId),
+          Key: participationItem.key({ conversationId: rater.conversationId, userId: rater.userId }),
           UpdateExpression: "ADD ratingCount :ratings, skipCount :skips",
           ExpressionAttributeValues: { ":ratings": delta("ratings"), ":skips": delta("skips") },
         },
@@ -565,39 +544,35 @@ function contribution(a: Assignment): Contribution {
   }
 }
 
-/** Every rating of a conversation, page by page: for the report job, never a request path. */
+/**
+ * Every rating of a conversation, page by page: for the report job, never a request path. An
+ * assignment that fails its schema is logged and left out of the report, not fatal to it.
+ */
 export async function* allRatings(db: Db, conversationId: string): AsyncGenerator<RatingRecord[]> {
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(
-      new QueryCommand({
-        TableName: db.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        FilterExpression: "#st = :rated",
-        ExpressionAttributeNames: { "#st": "status" },
-        ExpressionAttributeValues: {
-          ":pk": keys.ratingsOf(conversationId, "", "").gsi1pk,
-          ":rated": "rated",
-        },
-        ExclusiveStartKey: cursor,
-      }),
+  const pages = queryPages(db, assignmentItem, ratingsOf(conversationId), {
+    filter: { expression: "#st = :rated", names: { "#st": "status" }, values: { ":rated": "rated" } },
+  });
+  for await (const page of pages) {
+    yield page.flatMap((a) =>
+      a.status === "rated" && a.stars !== undefined
+        ? [
+            {
+              thoughtId: a.thoughtId,
+              raterKey: a.raterKey,
+              attributes: a.attributes,
+              stars: a.stars,
+              day: a.ratedDay ?? a.assignedDay,
+            },
+          ]
+        : [],
     );
-    yield (page.Items ?? []).map((item) => ({
-      thoughtId: String(item.thoughtId),
-      raterKey: String(item.raterKey),
-      attributes: (item.attributes ?? {}) as Record<string, string>,
-      stars: Number(item.stars),
-      day: String(item.ratedDay ?? item.assignedDay),
-    }));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  }
 }
 
-function toAssignment(item: Record<string, unknown>): Assignment {
+function toAssignment(item: StoredAssignment): Assignment {
   return {
-    thoughtId: String(item.thoughtId),
-    status: item.status as AssignmentStatus,
-    ...(item.stars !== undefined && { stars: Number(item.stars) }),
+    thoughtId: item.thoughtId,
+    status: item.status,
+    ...(item.stars !== undefined && { stars: item.stars }),
   };
 }

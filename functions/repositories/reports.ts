@@ -1,30 +1,27 @@
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { batchWrite } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { isConditionFailure } from "../db/errors.js";
-import { keys } from "../db/keys.js";
+import { parseEntries, type RawItem } from "../db/item.js";
+import { conversationItem } from "../db/items/conversations.js";
+import {
+  headAndPage,
+  pagesOf,
+  reportHeadItem,
+  reportPageItem,
+  type StoredSegmentView,
+  segmentViewItem,
+  type ThemeEdit,
+  themeEditSchema,
+  themeEditsItem,
+} from "../db/items/reports.js";
+import { getItem, queryPages, queryRaw } from "../db/query.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import type { ComputedReport, ReportHead, SegmentView } from "../report/compute.js";
-import type { ReportThought } from "../report/schema.js";
-import type { Db } from "./db.js";
+import type { ComputedReport, ReportHead } from "../report/compute.js";
+import { type ReportThought, reportThoughtSchema } from "../report/schema.js";
 
 /** DynamoDB items stop at 400 KB; pages of ranked thoughts stay well under it. */
-// Part names sort head < pages < segment views, so one range Query reads the head and a page.
-const headPart = "A#HEAD";
-const pagePart = (page: number) => `B#${String(page).padStart(5, "0")}`;
-const segmentPart = (key: string) => `C#${key}`;
-
 const pageBudgetBytes = 300_000;
-
-export interface ThemeEdit {
-  readonly title?: string;
-  readonly summary?: string;
-  readonly editedAt: string;
-}
 
 /**
  * A computed report is stored as one version: a head item (everything but the thought list),
@@ -36,32 +33,17 @@ export class ReportRepository {
 
   async save(conversationId: string, report: ComputedReport): Promise<void> {
     const version = report.head.version;
-    const items: Record<string, unknown>[] = [
-      { ...keys.reportItem(conversationId, version, headPart), head: report.head },
-      ...paginate(report.ranked).map((thoughts, page) => ({
-        ...keys.reportItem(conversationId, version, pagePart(page)),
-        thoughts,
-      })),
-      ...report.segmentViews.map((view) => ({
-        ...keys.reportItem(conversationId, version, segmentPart(view.key)),
-        view,
-      })),
-    ];
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await this.db.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.db.tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.db.tableName] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      }
-    }
+    const at = { conversationId, version };
+    await batchWrite(this.db, [
+      reportHeadItem.toItem({ ...at, head: report.head }),
+      ...paginate(report.ranked).map((thoughts, page) => reportPageItem.toItem({ ...at, page, thoughts })),
+      ...report.segmentViews.map((view) => segmentViewItem.toItem({ ...at, segment: view.key, view })),
+    ]);
     // Only now does the version become visible: readers never see half a report.
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: keys.conversation(conversationId),
+        Key: conversationItem.key({ id: conversationId }),
         UpdateExpression: "SET reportVersion = :v",
         ConditionExpression: "attribute_not_exists(reportVersion) OR reportVersion < :v",
         ExpressionAttributeValues: { ":v": version },
@@ -69,71 +51,54 @@ export class ReportRepository {
     );
   }
 
-  /** Head plus one page of ranked thoughts (one Query). `page` continues from a cursor. */
+  /**
+   * Head plus one page of ranked thoughts (one Query). `page` continues from a cursor. An
+   * unreadable head is a problem for the caller; an unreadable page or thought is left out.
+   */
   async read(
     conversationId: string,
     version: number,
     page = 0,
   ): Promise<{ head: ReportHead; thoughts: ReportThought[]; nextPage?: number }> {
-    const prefix = keys.reportPrefix(version);
-    const [headItem, pageItems] = await Promise.all([
-      page === 0 ? undefined : this.getPart(conversationId, version, headPart),
-      this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: {
-            ":pk": `CONV#${conversationId}`,
-            ":from": `${prefix}${page === 0 ? headPart : pagePart(page)}`,
-            ":to": `${prefix}${pagePart(page + 1)}`,
-          },
-          Limit: page === 0 ? 3 : 2,
-        }),
-      ),
+    const at = { conversationId, version };
+    const [headItem, found] = await Promise.all([
+      page === 0 ? undefined : getItem(this.db, reportHeadItem, at),
+      queryRaw(this.db, headAndPage(at, page), { limit: page === 0 ? 3 : 2 }),
     ]);
-    const found = pageItems.Items ?? [];
-    const head = (headItem ?? found.find((i) => String(i.sk) === `${prefix}${headPart}`))?.head as
-      | ReportHead
-      | undefined;
+    const bySortKey = new Map(found.items.map((item) => [item.sk, item]));
+    const rawHead = bySortKey.get(reportHeadItem.key(at).sk);
+    const head = headItem?.head ?? (rawHead ? reportHeadItem.parse(rawHead).head : undefined);
     if (!head) throw new NotFoundError("This report version does not exist.");
-    const current = found.find((i) => String(i.sk) === `${prefix}${pagePart(page)}`);
-    const next = found.find((i) => String(i.sk) === `${prefix}${pagePart(page + 1)}`);
+    const current = bySortKey.get(reportPageItem.key({ ...at, page }).sk);
+    const next = bySortKey.get(reportPageItem.key({ ...at, page: page + 1 }).sk);
     return {
       head,
-      thoughts: (current?.thoughts ?? []) as ReportThought[],
+      thoughts: current ? this.pageThoughts(current) : [],
       ...(next && { nextPage: page + 1 }),
     };
   }
 
-  async segmentView(conversationId: string, version: number, key: string): Promise<SegmentView | undefined> {
-    return (await this.getPart(conversationId, version, segmentPart(key)))?.view as SegmentView | undefined;
+  async segmentView(
+    conversationId: string,
+    version: number,
+    segment: string,
+  ): Promise<StoredSegmentView | undefined> {
+    return (await getItem(this.db, segmentViewItem, { conversationId, version, segment }))?.view;
   }
 
   /** Every ranked thought of a version, page by page: for exports and the next run's theme ids. */
   async *allThoughts(conversationId: string, version: number): AsyncGenerator<ReportThought[]> {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: {
-            ":pk": `CONV#${conversationId}`,
-            ":prefix": `${keys.reportPrefix(version)}B#`,
-          },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of result.Items ?? []) yield item.thoughts as ReportThought[];
-      cursor = result.LastEvaluatedKey;
-    } while (cursor);
+    for await (const pages of queryPages(this.db, reportPageItem, pagesOf({ conversationId, version }))) {
+      for (const page of pages) yield this.entries(page.thoughts);
+    }
   }
 
+  /** Leaders' edits by theme id; an unreadable edit is logged and left out. */
   async edits(conversationId: string): Promise<Record<string, ThemeEdit>> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.themeEdits(conversationId) }),
+    const stored = (await getItem(this.db, themeEditsItem, { conversationId }))?.edits ?? {};
+    return Object.fromEntries(
+      parseEntries("theme edit", themeEditSchema, Object.entries(stored), this.db.logger),
     );
-    return (Item?.edits ?? {}) as Record<string, ThemeEdit>;
   }
 
   /**
@@ -144,10 +109,10 @@ export class ReportRepository {
     await this.db.doc.send(
       new PutCommand({
         TableName: this.db.tableName,
-        Item: {
-          ...keys.themeEdits(conversationId),
+        Item: themeEditsItem.toItem({
+          conversationId,
           edits: { ...(await this.edits(conversationId)), [themeId]: edit },
-        },
+        }),
       }),
     );
   }
@@ -158,7 +123,7 @@ export class ReportRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.conversation(conversationId),
+          Key: conversationItem.key({ id: conversationId }),
           UpdateExpression: "SET approvedReportVersion = :v",
           ConditionExpression: "reportVersion = :v AND #s IN (:closed, :published)",
           ExpressionAttributeNames: { "#s": "state" },
@@ -175,11 +140,15 @@ export class ReportRepository {
     }
   }
 
-  private async getPart(conversationId: string, version: number, part: string) {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.reportItem(conversationId, version, part) }),
+  private pageThoughts(raw: RawItem): ReportThought[] {
+    const page = reportPageItem.parseOrSkip(raw, this.db.logger);
+    return page ? this.entries(page.thoughts) : [];
+  }
+
+  private entries(thoughts: readonly unknown[]): ReportThought[] {
+    return parseEntries("report thought", reportThoughtSchema, thoughts.entries(), this.db.logger).map(
+      ([, thought]) => thought,
     );
-    return Item;
   }
 }
 

@@ -1,17 +1,15 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
-import { counterShards, keys } from "../db/keys.js";
-import { type Counts, countsSchema } from "../domain/conversation.js";
-import type { Db } from "./db.js";
+import { conversationPartition, counterShards } from "../db/items/conversations.js";
+import { isWaitingKey, roundStateItem, roundsOf, roundWaitingItem } from "../db/items/rounds.js";
+import { thoughtItem } from "../db/items/thoughts.js";
+import { queryRaw, type StoredKey } from "../db/query.js";
+import type { Counts } from "../domain/conversation.js";
 
 /**
- * Release rounds (domain/release-rounds.ts, docs/anonymity.md "Release rounds"). Items, all in the
- * conversation's partition:
- * - `ROUND#W#<shard>`: a string set `waiting` of thought ids shared (or kept by a moderator) since
- *   the last round. Sharded like the counters so concurrent shares rarely touch the same item.
- *   No time is stored with the ids, and a set has no order: nothing tells when one was added.
- * - `ROUND#STATE`: the last quarter hour the scheduler decided (`lastBoundary`, the same for every
- *   conversation) and the counts taken at the last round (`released`), shown while sharing.
+ * Release rounds (domain/release-rounds.ts, docs/anonymity.md "Release rounds"): the waiting sets
+ * and the round state (db/items/rounds.ts).
  */
 
 export interface WaitingThought {
@@ -33,7 +31,7 @@ export function waitingAdd(tableName: string, conversationId: string, thoughtId:
   return {
     Update: {
       TableName: tableName,
-      Key: keys.roundWaiting(conversationId, Math.floor(Math.random() * counterShards)),
+      Key: roundWaitingItem.key({ conversationId, shard: Math.floor(Math.random() * counterShards) }),
       UpdateExpression: "ADD waiting :id",
       ExpressionAttributeValues: { ":id": new Set([thoughtId]) },
     },
@@ -46,47 +44,41 @@ export class RoundRepository {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** One Query of counterShards + 1 items (more pages only past 1 MB of waiting ids). */
+  /**
+   * One Query of counterShards + 1 items (more pages only past 1 MB of waiting ids). An unreadable
+   * item is logged and left out: its thoughts wait until it is repaired (docs/operations.md).
+   */
   async state(conversationId: string): Promise<RoundState> {
-    const { pk, skPrefix } = keys.roundsOf(conversationId);
-    const Items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      Items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
     const waiting: WaitingThought[] = [];
     let lastBoundary: number | undefined;
     let released: Counts | undefined;
-    for (const item of Items) {
-      const sk = String(item.sk);
-      if (sk.startsWith("ROUND#W#")) {
-        const shard = Number(sk.slice("ROUND#W#".length));
-        if (!(item.waiting instanceof Set)) continue;
-        for (const thoughtId of item.waiting)
-          if (typeof thoughtId === "string") waiting.push({ thoughtId, shard });
-      } else if (sk === keys.roundState(conversationId).sk) {
-        if (typeof item.lastBoundary === "number") lastBoundary = item.lastBoundary;
-        released = toCounts(item.released);
+    let startKey: StoredKey | undefined;
+    do {
+      const page = await queryRaw(this.db, roundsOf(conversationId), { startKey });
+      for (const raw of page.items) {
+        if (typeof raw.sk === "string" && isWaitingKey(raw.sk)) {
+          const set = roundWaitingItem.parseOrSkip(raw, this.db.logger);
+          if (set) for (const thoughtId of set.waiting) waiting.push({ thoughtId, shard: set.shard });
+        } else {
+          const state = roundStateItem.parseOrSkip(raw, this.db.logger);
+          lastBoundary = state?.lastBoundary;
+          released = state?.released;
+        }
       }
-    }
+      startKey = page.lastKey;
+    } while (startKey);
     return { waiting, lastBoundary, released };
   }
 
-  /** The counts taken at the last round (undefined before the first). One GetItem. */
+  /**
+   * The counts taken at the last round (undefined before the first). One GetItem; an unreadable
+   * state is logged and reads as none (the view falls back to zeros).
+   */
   async releasedCounts(conversationId: string): Promise<Counts | undefined> {
     const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.roundState(conversationId) }),
+      new GetCommand({ TableName: this.db.tableName, Key: roundStateItem.key({ conversationId }) }),
     );
-    return toCounts(Item?.released);
+    return Item && roundStateItem.parseOrSkip(Item, this.db.logger)?.released;
   }
 
   /**
@@ -98,7 +90,7 @@ export class RoundRepository {
       await this.db.doc.send(
         new UpdateCommand({
           TableName: this.db.tableName,
-          Key: keys.roundState(conversationId),
+          Key: roundStateItem.key({ conversationId }),
           UpdateExpression: "SET lastBoundary = :b",
           ConditionExpression: "attribute_not_exists(lastBoundary) OR lastBoundary < :b",
           ExpressionAttributeValues: { ":b": boundary },
@@ -116,7 +108,7 @@ export class RoundRepository {
     await this.db.doc.send(
       new UpdateCommand({
         TableName: this.db.tableName,
-        Key: keys.roundState(conversationId),
+        Key: roundStateItem.key({ conversationId }),
         UpdateExpression: "SET released = :counts",
         ExpressionAttributeValues: { ":counts": counts },
       }),
@@ -171,12 +163,12 @@ export class RoundRepository {
     return {
       Update: {
         TableName: this.db.tableName,
-        Key: keys.thought(conversationId, thoughtId),
+        Key: thoughtItem.key({ conversationId, id: thoughtId }),
         UpdateExpression: "SET expPk = :exp, pooled = :yes",
         ConditionExpression: "#st = :visible AND pooled = :no",
         ExpressionAttributeNames: { "#st": "status" },
         ExpressionAttributeValues: {
-          ":exp": keys.exposurePartition(conversationId),
+          ":exp": conversationPartition(conversationId),
           ":yes": true,
           ":no": false,
           ":visible": "visible",
@@ -192,7 +184,7 @@ export class RoundRepository {
     return [...byShard].map(([shard, ids]) => ({
       Update: {
         TableName: this.db.tableName,
-        Key: keys.roundWaiting(conversationId, shard),
+        Key: roundWaitingItem.key({ conversationId, shard }),
         UpdateExpression: "DELETE waiting :ids",
         ExpressionAttributeValues: { ":ids": ids },
       },
@@ -208,9 +200,4 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
-}
-
-/** A stored counts snapshot, parsed; a bad one reads as none (the view falls back to zeros). */
-function toCounts(value: unknown): Counts | undefined {
-  return value === undefined ? undefined : countsSchema.safeParse(value).data;
 }

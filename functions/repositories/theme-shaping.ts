@@ -1,35 +1,32 @@
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
+import type { Db } from "../db/client.js";
 import { isConditionFailure } from "../db/errors.js";
+import { shapingRevisionSchema, themeShapingItem } from "../db/items/reports.js";
 import { ConflictError } from "../errors.js";
 import { noShaping, type ThemeShaping } from "../report/shaping.js";
-import type { Db } from "./db.js";
-
-/** The stored shaping: one item per conversation beside the theme edits, with a revision. */
-const storedSchema = z.object({
-  moves: z.record(z.string(), z.string()).default({}),
-  made: z.record(z.string(), z.object({ title: z.string(), summary: z.string() })).default({}),
-  revision: z.int().min(0).default(0),
-});
-
-const shapingKey = (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: "THEME-SHAPING" });
 
 /**
- * Facilitators' theme shaping (report/shaping.ts), kept apart from computed versions so every
- * later run replays it. Writes are compare-and-set on a revision: two facilitators shaping at
- * once never lose each other's change silently.
+ * Facilitators' theme shaping (report/shaping.ts, db/items/reports.ts). Writes are compare-and-set
+ * on a revision: two facilitators shaping at once never lose each other's change silently.
  */
 export class ThemeShapingRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * An unreadable item must not stop every later theme run: it is logged and reads as no shaping,
+   * with its revision kept so the next save replaces it.
+   */
   async get(conversationId: string): Promise<ThemeShaping & { revision: number }> {
     const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: shapingKey(conversationId) }),
+      new GetCommand({ TableName: this.db.tableName, Key: themeShapingItem.key({ conversationId }) }),
     );
     if (!Item) return { ...noShaping, revision: 0 };
-    const parsed = storedSchema.safeParse(Item);
-    // An unreadable item must not stop every later theme run: it reads as no shaping.
-    return parsed.success ? parsed.data : { ...noShaping, revision: Number(Item.revision ?? 0) };
+    return (
+      themeShapingItem.parseOrSkip(Item, this.db.logger) ?? {
+        ...noShaping,
+        revision: shapingRevisionSchema.safeParse(Item).data?.revision ?? 0,
+      }
+    );
   }
 
   async save(conversationId: string, shaping: ThemeShaping, revision: number): Promise<void> {
@@ -37,12 +34,7 @@ export class ThemeShapingRepository {
       await this.db.doc.send(
         new PutCommand({
           TableName: this.db.tableName,
-          Item: {
-            ...shapingKey(conversationId),
-            moves: shaping.moves,
-            made: shaping.made,
-            revision: revision + 1,
-          },
+          Item: themeShapingItem.toItem({ conversationId, ...shaping, revision: revision + 1 }),
           ConditionExpression: "attribute_not_exists(pk) OR revision = :revision",
           ExpressionAttributeValues: { ":revision": revision },
         }),

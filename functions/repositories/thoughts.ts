@@ -1,36 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
+import type { Db } from "../db/client.js";
 import { cancelledConditions, withConflictRetry } from "../db/errors.js";
-import { keys, today } from "../db/keys.js";
+import { conversationItem } from "../db/items/conversations.js";
+import { reviewItem } from "../db/items/moderation.js";
+import { participationItem } from "../db/items/participation.js";
+import {
+  emptyHistogram,
+  type Thought,
+  type ThoughtStatus,
+  thoughtItem,
+  thoughtsBy,
+  thoughtsOf,
+} from "../db/items/thoughts.js";
+import { getItem, queryPage, queryPages } from "../db/query.js";
 import { ConflictError, NotFoundError } from "../errors.js";
+import { today } from "../lib/day.js";
 import { counterIncrement } from "./counters.js";
-import type { Db } from "./db.js";
 import { idempotencyPut, replayedResult } from "./idempotency.js";
 import { waitingAdd } from "./rounds.js";
-
-export type ThoughtStatus = "visible" | "pending" | "hidden";
-
-export interface Thought {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly text: string;
-  readonly authorKey: string;
-  /** The author's directory attributes as they were when they joined (DESIGN §3.3). */
-  readonly attributes: Record<string, string>;
-  readonly createdDay: string;
-  readonly status: ThoughtStatus;
-  readonly needsReview: boolean;
-  /**
-   * In the rating pool (the byExposure index). A visible thought joins it only at a release round
-   * (domain/release-rounds.ts); until then it waits, unpooled.
-   */
-  readonly pooled: boolean;
-  readonly exposure: number;
-  readonly ratingCount: number;
-  readonly ratingSum: number;
-  readonly skipCount: number;
-  readonly histogram: Record<"1" | "2" | "3" | "4" | "5", number>;
-}
 
 export interface NewThought {
   readonly conversationId: string;
@@ -46,7 +35,8 @@ export interface NewThought {
   readonly idempotency: { readonly recordKey: string; readonly requestHash: string };
 }
 
-const emptyHistogram = { "1": 0, "2": 0, "3": 0, "4": 0, "5": 0 };
+/** How many of their own thoughts an author's "mine" list reads (the per-person cap is 50). */
+const mineLimit = 100;
 
 export class ThoughtRepository {
   constructor(private readonly db: Db) {}
@@ -74,7 +64,7 @@ export class ThoughtRepository {
       ratingCount: 0,
       ratingSum: 0,
       skipCount: 0,
-      histogram: emptyHistogram,
+      histogram: { ...emptyHistogram },
     };
     const table = this.db.tableName;
     try {
@@ -89,18 +79,14 @@ export class ThoughtRepository {
               {
                 Put: {
                   TableName: table,
-                  Item: {
-                    ...keys.thought(input.conversationId, id),
-                    ...keys.byAuthor(input.authorKey, id),
-                    ...thought,
-                  },
+                  Item: thoughtItem.toItem(thought),
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
               {
                 Update: {
                   TableName: table,
-                  Key: keys.participation(input.conversationId, input.userId),
+                  Key: participationItem.key({ conversationId: input.conversationId, userId: input.userId }),
                   UpdateExpression: "ADD thoughtCount :one",
                   ConditionExpression: "attribute_exists(pk) AND thoughtCount < :max",
                   ExpressionAttributeValues: { ":one": 1, ":max": input.maxPerPerson },
@@ -110,7 +96,7 @@ export class ThoughtRepository {
               {
                 ConditionCheck: {
                   TableName: table,
-                  Key: keys.conversation(input.conversationId),
+                  Key: conversationItem.key({ id: input.conversationId }),
                   ConditionExpression: "#s = :sharing",
                   ExpressionAttributeNames: { "#s": "state" },
                   ExpressionAttributeValues: { ":sharing": "sharing" },
@@ -123,7 +109,12 @@ export class ThoughtRepository {
                     {
                       Put: {
                         TableName: table,
-                        Item: reviewItem(input.conversationId, id, [...input.reviewReasons]),
+                        Item: reviewItem.toItem({
+                          conversationId: input.conversationId,
+                          thoughtId: id,
+                          reasons: [...input.reviewReasons],
+                          flags: 0,
+                        }),
                       },
                     },
                   ]
@@ -156,90 +147,28 @@ export class ThoughtRepository {
   }
 
   async get(conversationId: string, thoughtId: string): Promise<Thought> {
-    const { Item } = await this.db.doc.send(
-      new GetCommand({ TableName: this.db.tableName, Key: keys.thought(conversationId, thoughtId) }),
-    );
-    if (!Item) throw new NotFoundError("No thought has this id.");
-    return toThought(Item);
+    const thought = await getItem(this.db, thoughtItem, { conversationId, id: thoughtId });
+    if (!thought) throw new NotFoundError("No thought has this id.");
+    return thought;
   }
 
-  /** Up to 100 thoughts in one call (BatchGetItem's limit); unprocessed keys are retried. */
+  /** Up to 100 thoughts in one call; absent or unreadable ones are missing from the map. */
   async getMany(conversationId: string, ids: readonly string[]): Promise<Map<string, Thought>> {
-    const found = new Map<string, Thought>();
-    let pending: Record<string, unknown>[] = ids.map((id) => keys.thought(conversationId, id));
-    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-      const result = await this.db.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.db.tableName]: { Keys: pending } } }),
-      );
-      for (const item of result.Responses?.[this.db.tableName] ?? []) {
-        const thought = toThought(item);
-        found.set(thought.id, thought);
-      }
-      pending = (result.UnprocessedKeys?.[this.db.tableName]?.Keys ?? []) as Record<string, unknown>[];
-    }
-    return found;
+    const found = await batchGet(
+      this.db,
+      thoughtItem,
+      ids.map((id) => ({ conversationId, id })),
+    );
+    return new Map(found.flatMap((thought) => (thought ? [[thought.id, thought] as const] : [])));
   }
 
   /** The author's own thoughts, found through their pseudonymous author key. */
   async mine(authorKey: string): Promise<Thought[]> {
-    const { Items = [] } = await this.db.doc.send(
-      new QueryCommand({
-        TableName: this.db.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `AUTHOR#${authorKey}` },
-        Limit: 100,
-      }),
-    );
-    return Items.map(toThought);
+    return (await queryPage(this.db, thoughtItem, thoughtsBy(authorKey), { limit: mineLimit })).items;
   }
 
   /** Every thought of a conversation, page by page: for reports and jobs, never a request path. */
-  async *all(conversationId: string): AsyncGenerator<Thought[]> {
-    let cursor: Record<string, unknown> | undefined;
-    const { pk, skPrefix } = keys.thoughtsOf(conversationId);
-    do {
-      const page = await this.db.doc.send(
-        new QueryCommand({
-          TableName: this.db.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      yield (page.Items ?? []).map(toThought);
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+  all(conversationId: string): AsyncGenerator<Thought[]> {
+    return queryPages(this.db, thoughtItem, thoughtsOf(conversationId));
   }
-}
-
-/** A moderation-queue entry: it exists while a thought waits for a moderator's decision. */
-export function reviewItem(conversationId: string, thoughtId: string, reasons: string[]) {
-  return { ...keys.review(conversationId, thoughtId), thoughtId, reasons, flags: 0 };
-}
-
-/** Thoughts stored before release rounds have no `pooled`: they are in the pool when indexed. */
-export function isPooled(item: Record<string, unknown>): boolean {
-  return (
-    item.status === "visible" && (item.pooled === undefined ? item.expPk !== undefined : item.pooled === true)
-  );
-}
-
-export function toThought(item: Record<string, unknown>): Thought {
-  return {
-    id: String(item.id),
-    conversationId: String(item.conversationId),
-    text: String(item.text),
-    authorKey: String(item.authorKey),
-    attributes: (item.attributes ?? {}) as Record<string, string>,
-    createdDay: String(item.createdDay),
-    status: item.status as ThoughtStatus,
-    needsReview: Boolean(item.needsReview),
-    pooled: isPooled(item),
-    exposure: Number(item.exposure ?? 0),
-    ratingCount: Number(item.ratingCount ?? 0),
-    ratingSum: Number(item.ratingSum ?? 0),
-    skipCount: Number(item.skipCount ?? 0),
-    histogram: { ...emptyHistogram, ...((item.histogram ?? {}) as Thought["histogram"]) },
-  };
 }

@@ -1,8 +1,8 @@
 import type { Caller } from "../auth/verify.js";
+import type { Participation } from "../db/items/participation.js";
 import { audienceIncludes, type Conversation } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
-import type { Participation } from "../repositories/participation.js";
 import type { Services } from "../services.js";
 
 const holds = (caller: Caller, roles: readonly string[]) => caller.roles.some((r) => roles.includes(r));

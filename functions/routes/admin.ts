@@ -1,10 +1,11 @@
 import * as z from "zod";
+import { auditDetailsSchema } from "../db/items/audit.js";
 import { can } from "../domain/person.js";
 import {
   canonicalTimeZone,
   type OrganisationSettings,
   organisationSettingsSchema,
-} from "../repositories/settings.js";
+} from "../domain/settings.js";
 import type { Services } from "../services.js";
 import { createRouter, json, protectedRoute } from "./http.js";
 
@@ -17,7 +18,7 @@ const auditEntrySchema = z.object({
   actorEmail: z.string().optional(),
   action: z.string(),
   target: z.string(),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  details: auditDetailsSchema.optional(),
 });
 
 const getSettingsRoute = protectedRoute(can.administer, {
@@ -76,7 +77,9 @@ export function adminRoutes(s: Services) {
       return c.json(saved, 200);
     })
     .openapi(auditRoute, async (c) => {
-      const { entries, cursor } = await s.audit.list(c.req.valid("query").cursor);
-      return c.json({ entries, ...(cursor && { nextCursor: cursor }) }, 200);
+      const scope = { route: "audit.list", caller: c.get("caller").userId };
+      const { entries, lastKey } = await s.audit.list(s.cursors.decode(scope, c.req.valid("query").cursor));
+      const nextCursor = s.cursors.encode(scope, lastKey);
+      return c.json({ entries, ...(nextCursor && { nextCursor }) }, 200);
     });
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Caller } from "../auth/verify.js";
+import type { StoredConversation } from "../db/items/conversations.js";
 import { idempotencyRecordKey } from "../domain/author-key.js";
 import {
   type Audience,
@@ -12,7 +13,6 @@ import {
 } from "../domain/conversation.js";
 import { allowedTransitions } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
-import type { StoredConversation } from "../repositories/conversations.js";
 import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
 import { scheduleEvents } from "../scheduler/due.js";

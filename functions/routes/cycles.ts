@@ -17,7 +17,7 @@ import {
   linkOverrideSchema,
   renamedStageTitle,
   type StageKey,
-  shiftSchedules,
+  shiftCycle,
   stageKeys,
   stageTemplates,
   stageTitle,
@@ -25,10 +25,11 @@ import {
 import { conversationStates } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { type TemplateId, templateIds, templates } from "../domain/templates.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { withoutLoopSection } from "../report/loop-context.js";
 import { themeResponseSchema } from "../report/schema.js";
 import { buildThreads, linkStages } from "../report/theme-links.js";
+import { draftConversation } from "../repositories/conversations.js";
 import { requestHash } from "../repositories/idempotency.js";
 import type { Services } from "../services.js";
 import { shownCounts } from "../workflows/release-round.js";
@@ -185,29 +186,34 @@ async function createCycle(
 ): Promise<{ cycle: Cycle; completedNow: boolean }> {
   const recordKey = (scope: string) =>
     idempotencyRecordKey(s.authorKeySecret, caller.userId, idempotency.clientKey, scope);
+  const [directory, { defaults }] = await Promise.all([s.directory.all(), s.settings.get()]);
+  const people = directory.filter((p) => p.active);
+  const invitedBy = (audience: Audience) =>
+    people.filter((p) => audienceIncludes(audience, p.attributes)).length;
+  const stages = plan.stages.map((stage) => ({
+    stage,
+    input: {
+      template: stage.template,
+      title: stage.title,
+      prompt: stage.prompt,
+      context: stage.context,
+      audience: stage.audience,
+      schedule: stage.schedule ?? undefined,
+      // The admin's defaults, under what the stage was given (a clone copies its source's).
+      settings: { ...defaults, ...stage.settings },
+    },
+  }));
+  // Every stage must be storable before anything is written: a bad one fails the whole request.
+  for (const { input } of stages) draftConversation({ ...input, cycleId: "pending" }, 0);
   const cycle = await s.cycles.createOnce(
     { name: plan.name, year: plan.year, clonedFrom: plan.clonedFrom },
     { recordKey: recordKey("cycle"), requestHash: idempotency.requestHash },
   );
   if (cycle.stageIds.length === stageKeys.length) return { cycle, completedNow: false };
-  const [directory, { defaults }] = await Promise.all([s.directory.all(), s.settings.get()]);
-  const people = directory.filter((p) => p.active);
-  const invitedBy = (audience: Audience) =>
-    people.filter((p) => audienceIncludes(audience, p.attributes)).length;
   const created = await Promise.all(
-    plan.stages.map((stage) =>
+    stages.map(({ stage, input }) =>
       s.conversations.createOnce(
-        {
-          template: stage.template,
-          title: stage.title,
-          prompt: stage.prompt,
-          context: stage.context,
-          audience: stage.audience,
-          schedule: stage.schedule ?? undefined,
-          // The admin's defaults, under what the stage was given (a clone copies its source's).
-          settings: { ...defaults, ...stage.settings },
-          cycleId: cycle.id,
-        },
+        { ...input, cycleId: cycle.id },
         invitedBy(stage.audience),
         // The cycle id pins the stage to this request; a retry replays it whatever changed since.
         {
@@ -360,8 +366,10 @@ export function cycleRoutes(s: Services) {
       return c.json(await cycleView(s, cycle), 201);
     })
     .openapi(listRoute, async (c) => {
-      const { items, cursor } = await s.cycles.list(c.req.valid("query").cursor);
-      return c.json({ cycles: items, ...(cursor && { nextCursor: cursor }) }, 200);
+      const scope = { route: "cycles.list", caller: c.get("caller").userId };
+      const { items, lastKey } = await s.cycles.list(s.cursors.decode(scope, c.req.valid("query").cursor));
+      const nextCursor = s.cursors.encode(scope, lastKey);
+      return c.json({ cycles: items, ...(nextCursor && { nextCursor }) }, 200);
     })
     .openapi(getRoute, async (c) =>
       c.json(await cycleView(s, await s.cycles.get(c.req.valid("param").id)), 200),
@@ -374,13 +382,20 @@ export function cycleRoutes(s: Services) {
         throw new ConflictError("This cycle was not fully created; create it again before cloning it.");
       }
       const stages = await Promise.all(source.stageIds.map((id) => s.conversations.get(id)));
-      const schedules = shiftSchedules(
+      const shifted = shiftCycle(
         stages.map((st) => st.schedule),
+        source.year,
         shiftMonths,
       );
+      if (!shifted.ok) {
+        throw new ValidationError("The clone's dates would fall outside what Groundswell can schedule.", [
+          { path: "shiftMonths", message: shifted.message },
+        ]);
+      }
+      const { schedules, year } = shifted;
       const plan: CyclePlan = {
         name,
-        year: source.year === null ? null : source.year + Math.round(shiftMonths / 12),
+        year,
         clonedFrom: source.id,
         stages: stages.map((st, i) => ({
           stage: stageKeys[i]!,

@@ -1,7 +1,7 @@
 import * as z from "zod";
+import { flagReasons } from "../db/items/moderation.js";
 import { flaggerKey, moderatorKey, personKeys } from "../domain/author-key.js";
 import { can } from "../domain/person.js";
-import { flagReasons } from "../repositories/moderation.js";
 import type { Services } from "../services.js";
 import { loadForParticipant } from "./access.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";

@@ -1,12 +1,12 @@
 import * as z from "zod";
 import type { Caller } from "../auth/verify.js";
+import type { StoredConversation } from "../db/items/conversations.js";
+import type { ThemeEdit } from "../db/items/reports.js";
 import { textThreshold } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
 import { type Report, type ReportThought, reportSchema } from "../report/schema.js";
-import type { StoredConversation } from "../repositories/conversations.js";
-import type { ThemeEdit } from "../repositories/reports.js";
 import type { Services } from "../services.js";
 import { isStaff, loadForViewer } from "./access.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";

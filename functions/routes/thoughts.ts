@@ -1,10 +1,10 @@
 import * as z from "zod";
+import type { Thought } from "../db/items/thoughts.js";
 import { idempotencyRecordKey, personKeys } from "../domain/author-key.js";
 import { can } from "../domain/person.js";
 import { initialStatus, screenThought } from "../domain/screen.js";
 import { ValidationError } from "../errors.js";
 import { requestHash } from "../repositories/idempotency.js";
-import type { Thought } from "../repositories/thoughts.js";
 import type { Services } from "../services.js";
 import { screenForSharing } from "../workflows/screen-share.js";
 import { loadForParticipant } from "./access.js";

@@ -6,8 +6,17 @@ import type { ConversationState } from "../domain/lifecycle.js";
  * reminders go out a day before sharing and rating end (or at the start, for shorter windows);
  * notices (invitations, results) are queued by transitions to go out on the next run.
  */
-export type ScheduleEvent = "open" | "rate" | "close" | "publish" | "remind-share" | "remind-rate";
-export type NoticeEvent = "notify-invite" | "notify-published";
+export const scheduleEventNames = [
+  "open",
+  "rate",
+  "close",
+  "publish",
+  "remind-share",
+  "remind-rate",
+] as const;
+export const noticeEventNames = ["notify-invite", "notify-published"] as const;
+export type ScheduleEvent = (typeof scheduleEventNames)[number];
+export type NoticeEvent = (typeof noticeEventNames)[number];
 export type DueEvent = ScheduleEvent | NoticeEvent;
 
 export interface Due {

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { syncIdentities } from "../auth/identity-sync.js";
+import type { DueItem } from "../db/items/scheduler.js";
+import type { StoredKey } from "../db/query.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/notify.js";
-import type { DueItem } from "../repositories/due.js";
 import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
 import { decideReleaseRound } from "../workflows/release-round.js";
@@ -125,9 +126,9 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
  */
 async function refreshActiveConversations(s: Services, now: Date): Promise<void> {
   const cutoff = new Date(now.getTime() - (s.openAssignmentLifetimeMs ?? defaultOpenAssignmentLifetimeMs));
-  let cursor: string | undefined;
+  let startKey: StoredKey | undefined;
   do {
-    const page = await s.conversations.list(cursor);
+    const page = await s.conversations.list(startKey);
     for (const conversation of page.items) {
       if (conversation.state !== "sharing" && conversation.state !== "rating") continue;
       try {
@@ -157,6 +158,6 @@ async function refreshActiveConversations(s: Services, now: Date): Promise<void>
         });
       }
     }
-    cursor = page.cursor;
-  } while (cursor);
+    startKey = page.lastKey;
+  } while (startKey);
 }

@@ -1,8 +1,8 @@
+import type { StoredConversation } from "../db/items/conversations.js";
 import { type Audience, audienceIncludes } from "../domain/conversation.js";
 import type { ConversationState } from "../domain/lifecycle.js";
 import { ConflictError } from "../errors.js";
 import { carryLoopForward } from "../report/loop-context.js";
-import type { StoredConversation } from "../repositories/conversations.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
 import { releaseNow } from "./release-round.js";

@@ -6,7 +6,8 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../functions/db/keys.js";
+import { rankingSnapshotItem } from "../../functions/db/items/ranking-snapshot.js";
+import { thoughtItem } from "../../functions/db/items/thoughts.js";
 import { defaultAdaptivePolicy, topListSize } from "../../functions/domain/adaptive.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
 import { createHarness, employees, type Harness } from "../helpers/harness.js";
@@ -74,7 +75,7 @@ describe("adaptive distribution on the API", () => {
     expect(top).toBe(6);
     expect(snapshot!.contenders.length).toBeGreaterThanOrEqual(top + 1);
     const stored = await h.doc.send(
-      new GetCommand({ TableName: h.tableName, Key: keys.rankingSnapshot(id) }),
+      new GetCommand({ TableName: h.tableName, Key: rankingSnapshotItem.key({ conversationId: id }) }),
     );
     expect(stored.Item?.sk).toBe("RANKING-SNAPSHOT");
 
@@ -149,7 +150,7 @@ describe("the adaptive exposure cap on the write", () => {
       await capped.doc.send(
         new UpdateCommand({
           TableName: capped.tableName,
-          Key: keys.thought(id, thoughtId),
+          Key: thoughtItem.key({ conversationId: id, id: thoughtId }),
           UpdateExpression: "SET ratingCount = :n",
           ExpressionAttributeValues: { ":n": 10 },
         }),
@@ -159,7 +160,7 @@ describe("the adaptive exposure cap on the write", () => {
       new PutCommand({
         TableName: capped.tableName,
         Item: {
-          ...keys.rankingSnapshot(id),
+          ...rankingSnapshotItem.key({ conversationId: id }),
           computedAt: new Date().toISOString(),
           prior: { mean: 3, variance: 1, strength: 5 },
           thoughts: ids.length,

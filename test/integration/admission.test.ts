@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../functions/app.js";
+import type { Db } from "../../functions/db/client.js";
 import { AdmissionGate, type Release } from "../../functions/lib/admission.js";
-import type { Db } from "../../functions/repositories/db.js";
 import { createHarness, employees, type Harness } from "../helpers/harness.js";
 
 /** Counts DynamoDB calls, to show a refused request never reached the table. */

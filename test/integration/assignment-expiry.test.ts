@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../functions/db/keys.js";
+import { thoughtItem } from "../../functions/db/items/thoughts.js";
 import { personKeys } from "../../functions/domain/author-key.js";
 import { defaultOpenAssignmentLifetimeMs } from "../../functions/repositories/ratings.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
@@ -43,7 +43,11 @@ async function ratingConversation(): Promise<{ id: string; thoughtIds: string[] 
 
 async function thought(id: string, thoughtId: string) {
   const { Item } = await h.doc.send(
-    new GetCommand({ TableName: h.tableName, Key: keys.thought(id, thoughtId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: h.tableName,
+      Key: thoughtItem.key({ conversationId: id, id: thoughtId }),
+      ConsistentRead: true,
+    }),
   );
   return { exposure: Number(Item?.exposure ?? 0), ratings: Number(Item?.ratingCount ?? 0) };
 }

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Thought } from "../../functions/db/items/thoughts.js";
 import { createRng } from "../../functions/lib/random.js";
 import { demoDomain, demoPeople } from "../../functions/local/demo/company.js";
 import { decide, seedDemo } from "../../functions/local/demo/seed.js";
 import { type DemoThought, demoThoughts, demoTitle } from "../../functions/local/demo/thoughts.js";
-import type { Thought } from "../../functions/repositories/thoughts.js";
 import { createServices, type Services } from "../../functions/services.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
 import { createHarness, type Harness } from "../helpers/harness.js";

@@ -1,3 +1,4 @@
+import type { StoredKey } from "../../db/query.js";
 import { idempotencyRecordKey, personKeys } from "../../domain/author-key.js";
 import type { Conversation } from "../../domain/conversation.js";
 import { pickBatch } from "../../domain/distributor.js";
@@ -158,13 +159,13 @@ async function ensureDirectory(services: Services, people: readonly DemoPerson[]
 }
 
 async function findDemoConversation(services: Services): Promise<Conversation | undefined> {
-  let cursor: string | undefined;
+  let startKey: StoredKey | undefined;
   do {
-    const page = await services.conversations.list(cursor);
+    const page = await services.conversations.list(startKey);
     const found = page.items.find((c) => c.title === demoTitle && c.template === "strategy-input");
     if (found) return found;
-    cursor = page.cursor;
-  } while (cursor);
+    startKey = page.lastKey;
+  } while (startKey);
   return undefined;
 }
 

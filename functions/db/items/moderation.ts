@@ -1,0 +1,75 @@
+import * as z from "zod";
+import { defineItem, type ItemValue } from "../item.js";
+import type { KeyQuery } from "../query.js";
+import { conversationPartition } from "./conversations.js";
+
+export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
+export type FlagReason = (typeof flagReasons)[number];
+export const moderationActions = ["hide", "restore", "keep"] as const;
+export type ModerationAction = (typeof moderationActions)[number];
+
+const reviewPrefix = "REVIEW#";
+const logPrefix = "MODLOG#";
+
+/** A moderation-queue entry: it exists while a thought waits for a moderator (or stays hidden). */
+export const reviewItem = defineItem({
+  name: "review entry",
+  key: ({ conversationId, thoughtId }: { conversationId: string; thoughtId: string }) => ({
+    pk: conversationPartition(conversationId),
+    sk: `${reviewPrefix}${thoughtId}`,
+  }),
+  schema: z.object({
+    thoughtId: z.string().min(1),
+    /** Screening reasons and flag reasons, as they came; a reason may repeat. */
+    reasons: z.array(z.string()).default([]),
+    flags: z.int().min(0).default(0),
+    /** Absent on entries written at share time: they are open. */
+    state: z.enum(["open", "hidden"]).default("open"),
+  }),
+});
+export type ReviewEntry = ItemValue<typeof reviewItem>;
+
+export const reviewsOf = (conversationId: string): KeyQuery => ({
+  partition: conversationPartition(conversationId),
+  sort: { beginsWith: reviewPrefix },
+});
+
+/** One flag per person per thought, keyed by the flagger's pseudonym (never the person). */
+export const flagItem = defineItem({
+  name: "flag",
+  key: ({
+    conversationId,
+    thoughtId,
+    flaggerKey,
+  }: {
+    conversationId: string;
+    thoughtId: string;
+    flaggerKey: string;
+  }) => ({
+    pk: conversationPartition(conversationId),
+    sk: `FLAG#${thoughtId}#${flaggerKey}`,
+  }),
+  schema: z.object({ reason: z.enum(flagReasons) }),
+});
+
+/** A moderator's decision: a per-conversation pseudonym and role, accountable but not identifying. */
+export const moderationLogItem = defineItem({
+  name: "moderation log entry",
+  key: ({ conversationId, at, id }: { conversationId: string; at: string; id: string }) => ({
+    pk: conversationPartition(conversationId),
+    sk: `${logPrefix}${at}#${id}`,
+  }),
+  schema: z.object({
+    at: z.string().min(1),
+    thoughtId: z.string().min(1),
+    action: z.enum(moderationActions),
+    moderatorKey: z.string().min(1),
+    role: z.string().min(1),
+  }),
+});
+export type ModerationLogEntry = ItemValue<typeof moderationLogItem>;
+
+export const moderationLogOf = (conversationId: string): KeyQuery => ({
+  partition: conversationPartition(conversationId),
+  sort: { beginsWith: logPrefix },
+});

@@ -1,10 +1,14 @@
 import { parse } from "csv-parse/sync";
 import * as z from "zod";
 import type { FieldIssue } from "../errors.js";
+import { isPlainName } from "./bounds.js";
 import { type Person, roles } from "./person.js";
 
 /** DESIGN §7: `email,name,role,<attributes…>`; attribute headers become camelCase names. */
 export const maxImportRows = 10_000;
+/** Attribute columns a directory may have, and how long their names may be. */
+export const maxAttributeColumns = 30;
+const maxAttributeNameLength = 64;
 const fixedColumns = ["email", "name", "role"];
 
 const rowSchema = z.object({
@@ -137,6 +141,27 @@ export function parseDirectoryCsv(input: string): ParsedImport {
     ]);
   }
   const attributeNames = columns.filter((c) => c && !fixedColumns.includes(c));
+  const badColumns = attributeNames.filter((c) => !isPlainName(c) || c.length > maxAttributeNameLength);
+  if (badColumns.length > 0 || attributeNames.length > maxAttributeColumns) {
+    return {
+      people: [],
+      attributeNames: [],
+      errors: [
+        ...badColumns.map((c) => ({
+          path: "header",
+          message: `column "${c.slice(0, 40)}" cannot be an attribute name: use a short plain word`,
+        })),
+        ...(attributeNames.length > maxAttributeColumns
+          ? [
+              {
+                path: "header",
+                message: `at most ${maxAttributeColumns} attribute columns (this file has ${attributeNames.length})`,
+              },
+            ]
+          : []),
+      ],
+    };
+  }
   const errors: FieldIssue[] = [];
   const people: Omit<Person, "id">[] = [];
   const seen = new Map<string, number>();

@@ -28,6 +28,17 @@ describe("directory CSV", () => {
     const parsed = parseDirectoryCsv('email,name,role\n"unterminated,x,employee\n');
     expect(parsed.errors[0]!.path).toBe("csv");
   });
+
+  it("refuses attribute columns named like JavaScript's own object properties, or too many", () => {
+    const reserved = parseDirectoryCsv("email,name,role,Constructor,Has own property\na@example.com,A,,x,y\n");
+    expect(reserved.people).toEqual([]);
+    expect(reserved.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('"constructor"'),
+      expect.stringContaining('"hasOwnProperty"'),
+    ]);
+    const wide = Array.from({ length: 31 }, (_, i) => `attr${i}`).join(",");
+    expect(parseDirectoryCsv(`email,name,role,${wide}\n`).errors[0]!.message).toContain("at most 30");
+  });
 });
 
 describe("import problems in a person's words (issue 12, defect 7)", () => {

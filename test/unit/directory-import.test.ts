@@ -30,7 +30,9 @@ describe("directory CSV", () => {
   });
 
   it("refuses attribute columns named like JavaScript's own object properties, or too many", () => {
-    const reserved = parseDirectoryCsv("email,name,role,Constructor,Has own property\na@example.com,A,,x,y\n");
+    const reserved = parseDirectoryCsv(
+      "email,name,role,Constructor,Has own property\na@example.com,A,,x,y\n",
+    );
     expect(reserved.people).toEqual([]);
     expect(reserved.errors.map((e) => e.message)).toEqual([
       expect.stringContaining('"constructor"'),

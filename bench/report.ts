@@ -1,8 +1,9 @@
 /**
- * The report at scale (DESIGN §8): 10,000 thoughts and 250,000 ratings, offline themes included,
- * must compute within 15 s and 1.5 GB on 2 cores. Run alone (`tsx bench/report.ts`) or from
+ * The report at scale (DESIGN §8): 10,000 thoughts and 250,000 ratings, parsed from stored items,
+ * offline themes included, must compute within 15 s and 1.5 GB on 2 cores. Run alone (`tsx bench/report.ts`) or from
  * `npm run bench`, which runs it in a fresh process so peak memory is its own.
  */
+import { assignmentItem } from "../functions/db/items/ratings.js";
 import type { Histogram } from "../functions/domain/statistics.js";
 import { createRng } from "../functions/lib/random.js";
 import { computeReport } from "../functions/report/compute.js";
@@ -87,9 +88,46 @@ export function syntheticConversation(random: () => number) {
   };
 }
 
+/** A page of ratings as DynamoDB hands them to the report job: stored assignment items, keys included. */
+function storedPage(ratings: readonly RatingRecord[]) {
+  return ratings.map((r) =>
+    assignmentItem.toItem({
+      conversationId: "bench",
+      thoughtId: r.thoughtId,
+      raterKey: r.raterKey,
+      attributes: r.attributes,
+      status: "rated",
+      stars: r.stars,
+      assignedDay: r.day,
+      ratedDay: r.day,
+    }),
+  );
+}
+
 export async function benchReport() {
   const data = syntheticConversation(createRng(42).next);
-  const started = performance.now();
+  // What allRatings does per item, page by page: parse through the declaration. Only the parsing
+  // is timed (building the stored items stands in for DynamoDB), and it counts in the total.
+  const ratings: RatingRecord[] = [];
+  let parseMs = 0;
+  for (let i = 0; i < data.ratings.length; i += 1000) {
+    const page = storedPage(data.ratings.slice(i, i + 1000));
+    const from = performance.now();
+    for (const raw of page) {
+      const a = assignmentItem.parseOrSkip(raw);
+      if (a?.stars === undefined) continue;
+      ratings.push({
+        thoughtId: a.thoughtId,
+        raterKey: a.raterKey,
+        attributes: a.attributes,
+        stars: a.stars,
+        day: a.ratedDay ?? a.assignedDay,
+      });
+    }
+    parseMs += performance.now() - from;
+  }
+  const started = performance.now() - parseMs;
+  const parsed = performance.now();
   const themes = await offlineThemeEngine.computeThemes(
     data.thoughts.map((t) => ({ id: t.id, text: t.text })),
     {},
@@ -105,7 +143,7 @@ export async function benchReport() {
       skips: 0,
     },
     thoughts: data.thoughts,
-    ratings: data.ratings,
+    ratings,
     themes,
     version: 1,
     generatedAt: new Date().toISOString(),
@@ -116,7 +154,8 @@ export async function benchReport() {
     ratings: data.ratings.length,
     themes: report.head.themes.length,
     segments: report.segmentViews.length,
-    "themes s": Number(((themed - started) / 1000).toFixed(2)),
+    "parse s": Number(((parsed - started) / 1000).toFixed(2)),
+    "themes s": Number(((themed - parsed) / 1000).toFixed(2)),
     "report s": Number(((done - themed) / 1000).toFixed(2)),
     "total s": Number(((done - started) / 1000).toFixed(2)),
     "peak RSS MB": Math.round(process.resourceUsage().maxRSS / 1024),

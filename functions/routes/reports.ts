@@ -92,7 +92,7 @@ const approveRoute = protectedRoute(can.lead, {
   request: {
     params: z.object({ id: idParam }),
     body: {
-      content: { "application/json": { schema: z.object({ version: z.int().min(1) }) } },
+      content: { "application/json": { schema: z.object({ version: z.int().min(1).max(1_000_000) }) } },
       required: true,
     },
   },

@@ -19,6 +19,7 @@ import type { Candidate } from "../domain/distributor.js";
 import { ConflictError, NotFoundError, ServiceUnavailableError } from "../errors.js";
 import { today } from "../lib/day.js";
 import { getOrCreate } from "../lib/maps.js";
+import { AssignmentWindows } from "./assignment-windows.js";
 import { counterIncrement } from "./counters.js";
 import { RankingSnapshotRepository } from "./ranking-snapshot.js";
 
@@ -32,6 +33,8 @@ export const defaultOpenAssignmentLifetimeMs = 2 * 60 * 60 * 1000;
 /** One sweep run reads at most this many index pages per conversation; the next run goes on. */
 const sweepPages = 4;
 const sweepPageSize = 250;
+/** DynamoDB's IN takes at most 100 values: further ended windows wait for the next pass. */
+const maxPassWindows = 100;
 
 export interface Assignment {
   readonly thoughtId: string;
@@ -96,9 +99,10 @@ export class RatingRepository {
       withConflictRetry(async () => {
         const choice = await this.choose(rater, seen, size - open.length, adaptive);
         if (choice.chosen.length === 0) return choice.chosen;
+        const window = await new AssignmentWindows(this.db).current(rater.conversationId, new Date());
         try {
           await this.db.doc.send(
-            new TransactWriteCommand({ TransactItems: this.assignItems(rater, choice) }),
+            new TransactWriteCommand({ TransactItems: this.assignItems(rater, choice, window) }),
           );
         } catch (error) {
           if (cancelledConditions(error)) return undefined;
@@ -156,7 +160,7 @@ export class RatingRepository {
     });
   }
 
-  private assignItems(rater: Rater, { chosen, capped, maxExposure }: SnapshotChoice) {
+  private assignItems(rater: Rater, { chosen, capped, maxExposure }: SnapshotChoice, openWindow: string) {
     const table = this.db.tableName;
     return chosen.flatMap((candidate) => [
       {
@@ -169,7 +173,7 @@ export class RatingRepository {
             attributes: rater.attributes,
             status: "assigned",
             assignedDay: today(),
-            assignedAt: new Date().toISOString(),
+            openWindow,
           }),
           ConditionExpression: "attribute_not_exists(pk)",
         },
@@ -324,24 +328,39 @@ export class RatingRepository {
    * `assigned` to `expired` and takes its 1 off the thought's exposure, in one transaction
    * conditional on it still being open, so a rating racing the sweep is counted exactly once
    * (whichever lands second sees the other's state: rate() re-reads and counts the exposure
-   * again; the sweep finds nothing open). Bounded: ≤ sweepPages Queries of gsi1 per run, resumed
-   * by the next run from where this one stopped (kept in the conversation's ASSIGNMENT-SWEEP item).
+   * again; the sweep finds nothing open). An assignment is old when its window's quarter hour
+   * ended before the cutoff (assignment-windows.ts: up to 15 minutes past the lifetime), or it was
+   * given on an earlier day. Bounded: ≤ sweepPages Queries of gsi1 per run; a pass over the index
+   * is resumed by the next run from where this one stopped (the conversation's ASSIGNMENT-SWEEP
+   * item keeps the position and the windows the pass expires), and the pass's windows are
+   * deleted when it ends.
    */
   async expireOpen(conversationId: string, cutoff: Date): Promise<{ expired: number; complete: boolean }> {
-    const table = this.db.tableName;
+    const windows = new AssignmentWindows(this.db);
     const sweep = await getItem(this.db, assignmentSweepItem, { conversationId });
     let cursor: StoredKey | undefined = sweep?.cursor;
+    const passWindows =
+      cursor && sweep
+        ? sweep.windows
+        : (await windows.endedBefore(conversationId, cutoff)).map((w) => w.id).slice(0, maxPassWindows);
+    const windowValues = Object.fromEntries(passWindows.map((id, i) => [`:w${i}`, id]));
     let expired = 0;
     for (let page = 0; page < sweepPages; page++) {
       const result = await queryPage(this.db, assignmentItem, ratingsOf(conversationId), {
         limit: sweepPageSize,
         ...(cursor && { startKey: cursor }),
         filter: {
-          // Assignments stored before assignedAt existed carry only their day.
-          expression:
-            "#st = :assigned AND (assignedAt < :cutoff OR (attribute_not_exists(assignedAt) AND assignedDay < :day))",
-          names: { "#st": "status" },
-          values: { ":assigned": "assigned", ":cutoff": cutoff.toISOString(), ":day": today(cutoff) },
+          // assignedAt: assignments given before windows existed kept their instant.
+          expression: `#st = :assigned AND (${
+            passWindows.length ? `#ow IN (${Object.keys(windowValues).join(", ")}) OR ` : ""
+          }assignedDay < :day OR assignedAt < :cutoff)`,
+          names: { "#st": "status", ...(passWindows.length && { "#ow": "openWindow" }) },
+          values: {
+            ":assigned": "assigned",
+            ":cutoff": cutoff.toISOString(),
+            ":day": today(cutoff),
+            ...windowValues,
+          },
         },
       });
       for (const item of result.items) {
@@ -350,10 +369,14 @@ export class RatingRepository {
       cursor = result.lastKey;
       if (!cursor) break;
     }
+    if (!cursor) await windows.delete(conversationId, passWindows);
     await this.db.doc.send(
       new PutCommand({
-        TableName: table,
-        Item: assignmentSweepItem.toItem({ conversationId, ...(cursor && { cursor }) }),
+        TableName: this.db.tableName,
+        Item: assignmentSweepItem.toItem({
+          conversationId,
+          ...(cursor && { cursor, windows: passWindows }),
+        }),
       }),
     );
     return { expired, complete: cursor === undefined };
@@ -369,14 +392,10 @@ export class RatingRepository {
               Update: {
                 TableName: table,
                 Key: assignmentItem.key({ conversationId, raterKey, thoughtId }),
-                UpdateExpression: "SET #st = :expired, expiredAt = :now",
+                UpdateExpression: "SET #st = :expired REMOVE #ow, assignedAt",
                 ConditionExpression: "#st = :assigned",
-                ExpressionAttributeNames: { "#st": "status" },
-                ExpressionAttributeValues: {
-                  ":expired": "expired",
-                  ":assigned": "assigned",
-                  ":now": new Date().toISOString(),
-                },
+                ExpressionAttributeNames: { "#st": "status", "#ow": "openWindow" },
+                ExpressionAttributeValues: { ":expired": "expired", ":assigned": "assigned" },
               },
             },
             {
@@ -408,9 +427,9 @@ export class RatingRepository {
             raterKey: rater.raterKey,
             thoughtId,
           }),
-          UpdateExpression: "SET #st = :withdrawn",
+          UpdateExpression: "SET #st = :withdrawn REMOVE #ow, assignedAt",
           ConditionExpression: "#st = :assigned",
-          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeNames: { "#st": "status", "#ow": "openWindow" },
           ExpressionAttributeValues: { ":withdrawn": "withdrawn", ":assigned": "assigned" },
         }),
       );
@@ -469,14 +488,16 @@ export class RatingRepository {
             raterKey: rater.raterKey,
             thoughtId: current.thoughtId,
           }),
+          // Rated or skipped, it leaves its window (assignment-windows.ts): nothing beside the
+          // rating tells more than its day.
           UpdateExpression: next.stars
-            ? "SET #st = :next, stars = :stars, ratedDay = :day"
-            : "SET #st = :next, ratedDay = :day REMOVE stars",
+            ? "SET #st = :next, stars = :stars, ratedDay = :day REMOVE #ow, assignedAt"
+            : "SET #st = :next, ratedDay = :day REMOVE stars, #ow, assignedAt",
           ConditionExpression:
             current.stars === undefined
               ? "#st = :current AND attribute_not_exists(stars)"
               : "#st = :current AND stars = :was",
-          ExpressionAttributeNames: { "#st": "status" },
+          ExpressionAttributeNames: { "#st": "status", "#ow": "openWindow" },
           ExpressionAttributeValues: {
             ":next": next.status,
             ":current": current.status,

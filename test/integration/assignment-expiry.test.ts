@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { thoughtItem } from "../../functions/db/items/thoughts.js";
 import { personKeys } from "../../functions/domain/author-key.js";
@@ -144,5 +144,57 @@ describe("open assignments", () => {
       for (const t of ids.slice(0, 2)) expect(await status(id, rater, t)).toBe("rated");
       for (const t of ids.slice(2)) expect(await status(id, rater, t)).toBe("expired");
     }
+  });
+
+  it("keeps no time beside a thought id: an open assignment holds a window id, the window only its quarter hour", async () => {
+    const { id } = await ratingConversation();
+    const taken = await batch(id, raters[1]!, 3);
+    expect(taken.status).toBe(200);
+    const raterKey = personKeys(h.services.authorKeySecret, id, h.person(raters[1]!).id).raterKey;
+    const partition = async (pk: string, prefix?: string) =>
+      (
+        await h.doc.send(
+          new QueryCommand({
+            TableName: h.tableName,
+            KeyConditionExpression: prefix ? "pk = :pk AND begins_with(sk, :p)" : "pk = :pk",
+            ExpressionAttributeValues: { ":pk": pk, ...(prefix && { ":p": prefix }) },
+            ConsistentRead: true,
+          }),
+        )
+      ).Items ?? [];
+    // An ISO instant (a day is YYYY-MM-DD only) or a number named like a time.
+    const finerThanDay = (item: Record<string, unknown>) =>
+      Object.entries(item).filter(
+        ([name, value]) =>
+          (typeof value === "string" && /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) ||
+          (typeof value === "number" && /(at|time|expires|ttl)$/i.test(name)),
+      );
+
+    const open = await partition(`RATER#${id}#${raterKey}`);
+    expect(open).toHaveLength(3);
+    for (const a of open) {
+      expect(finerThanDay(a)).toEqual([]);
+      expect(typeof a.openWindow).toBe("string");
+    }
+    const windows = await partition(`CONV#${id}`, "ASSIGNMENT-WINDOW#");
+    expect(windows).toHaveLength(1);
+    expect(Object.keys(windows[0]!).sort()).toEqual(["pk", "sk", "startsAt"]);
+    expect(Number(windows[0]!.startsAt) % (15 * 60 * 1000)).toBe(0);
+    expect(windows[0]!.sk).toBe(`ASSIGNMENT-WINDOW#${open[0]!.openWindow}`);
+
+    // Rating takes the window off; the sweep expires the rest and deletes the window.
+    const rated = await h.call("PUT", `/api/conversations/${id}/ratings/${open[0]!.thoughtId}`, {
+      as: raters[1],
+      body: { stars: 3 },
+    });
+    expect(rated.status).toBe(200);
+    await runScheduler(h.services, new Date(Date.now() + defaultOpenAssignmentLifetimeMs + hour / 2));
+    const after = await partition(`RATER#${id}#${raterKey}`);
+    expect(after.map((a) => a.status).sort()).toEqual(["expired", "expired", "rated"]);
+    for (const a of after) {
+      expect(a.openWindow).toBeUndefined();
+      expect(finerThanDay(a)).toEqual([]);
+    }
+    expect(await partition(`CONV#${id}`, "ASSIGNMENT-WINDOW#")).toEqual([]);
   });
 });

@@ -43,9 +43,18 @@ export const assignmentItem = defineItem({
       status: z.enum(assignmentStatuses),
       stars: z.int().min(1).max(5).optional(),
       assignedDay: daySchema,
-      /** When it was given, for the open-assignment lifetime (ratings.ts expireOpen). */
+      /**
+       * While open: the id of the assignment window it was given in (assignmentWindowItem), which
+       * is what the open-assignment lifetime is measured from. An opaque id, not a time; removed
+       * when the assignment is rated, skipped, withdrawn or expires (docs/anonymity.md,
+       * "Open assignments and time").
+       */
+      openWindow: z.string().min(1).optional(),
+      /**
+       * Read only: assignments given before windows existed kept the instant they were given
+       * (expireOpen still expires them by it). Never written again.
+       */
       assignedAt: z.string().optional(),
-      expiredAt: z.string().optional(),
       ratedDay: daySchema.optional(),
     })
     .refine((a) => a.status !== "rated" || a.stars !== undefined, {
@@ -66,12 +75,46 @@ export const ratingsOf = (conversationId: string): KeyQuery => ({
   partition: `RATINGS#${conversationId}`,
 });
 
-/** Where the scheduler's sweep of expired open assignments stopped (ratings.ts expireOpen). */
+/**
+ * Where the scheduler's sweep of expired open assignments stopped (ratings.ts expireOpen), and the
+ * windows the pass under way expires (fixed when the pass starts, deleted when it ends).
+ */
 export const assignmentSweepItem = defineItem({
   name: "assignment sweep",
   key: ({ conversationId }: { conversationId: string }) => ({
     pk: conversationPartition(conversationId),
     sk: "ASSIGNMENT-SWEEP",
   }),
-  schema: z.object({ cursor: z.record(z.string(), z.union([z.string(), z.number()])).optional() }),
+  schema: z.object({
+    cursor: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    windows: z.array(z.string().min(1)).max(100).default([]),
+  }),
+});
+
+const windowPrefix = "ASSIGNMENT-WINDOW#";
+
+/**
+ * An assignment window: a random id and the quarter hour it covers. Every assignment given in
+ * that quarter hour carries the id while it is open. The window holds no thought id and no rater
+ * key; it is deleted once the sweep has expired what was still open in it.
+ */
+export const assignmentWindowItem = defineItem({
+  name: "assignment window",
+  key: ({ conversationId, id }: { conversationId: string; id: string }) => ({
+    pk: conversationPartition(conversationId),
+    sk: `${windowPrefix}${id}`,
+  }),
+  fromKey: ({ sk }) => (sk.startsWith(windowPrefix) ? { id: sk.slice(windowPrefix.length) } : {}),
+  schema: z.object({
+    id: z.string().min(1),
+    /** The start of the quarter hour (epoch ms, a multiple of 15 minutes). */
+    startsAt: z.int().min(0),
+  }),
+});
+export type AssignmentWindow = ItemValue<typeof assignmentWindowItem>;
+
+/** A conversation's assignment windows (a handful: those not yet swept). */
+export const assignmentWindowsOf = (conversationId: string): KeyQuery => ({
+  partition: conversationPartition(conversationId),
+  sort: { beginsWith: windowPrefix },
 });

@@ -143,24 +143,20 @@ export function parseDirectoryCsv(input: string): ParsedImport {
   const attributeNames = columns.filter((c) => c && !fixedColumns.includes(c));
   const badColumns = attributeNames.filter((c) => !isPlainName(c) || c.length > maxAttributeNameLength);
   if (badColumns.length > 0 || attributeNames.length > maxAttributeColumns) {
-    return {
-      people: [],
-      attributeNames: [],
-      errors: [
-        ...badColumns.map((c) => ({
-          path: "header",
-          message: `column "${c.slice(0, 40)}" cannot be an attribute name: use a short plain word`,
-        })),
-        ...(attributeNames.length > maxAttributeColumns
-          ? [
-              {
-                path: "header",
-                message: `at most ${maxAttributeColumns} attribute columns (this file has ${attributeNames.length})`,
-              },
-            ]
-          : []),
-      ],
-    };
+    return fail([
+      ...badColumns.map((c) => ({
+        path: "header",
+        message: `column "${c.slice(0, 40)}" cannot be an attribute name: use a short plain word`,
+      })),
+      ...(attributeNames.length > maxAttributeColumns
+        ? [
+            {
+              path: "header",
+              message: `at most ${maxAttributeColumns} attribute columns (this file has ${attributeNames.length})`,
+            },
+          ]
+        : []),
+    ]);
   }
   const errors: FieldIssue[] = [];
   const people: Omit<Person, "id">[] = [];

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.js";
 import { cancelledConditions } from "../db/errors.js";
-import { conversationPartition } from "../db/items/conversations.js";
 import {
   type FlagReason,
   flagItem,

@@ -39,6 +39,8 @@ beforeAll(async () => {
       idempotent: true,
     });
   }
+  // Shared thoughts wait for a release round before anyone is given them to rate.
+  await h.releaseRound(open);
   // A second conversation taken to a report, so report pages can be poisoned.
   closed = await h.openConversation("sharing");
   for (const [i, email] of employees.slice(0, 6).entries()) {

@@ -178,7 +178,7 @@ describe("open assignments", () => {
     }
     const windows = await partition(`CONV#${id}`, "ASSIGNMENT-WINDOW#");
     expect(windows).toHaveLength(1);
-    expect(Object.keys(windows[0]!).sort()).toEqual(["pk", "sk", "startsAt"]);
+    expect(Object.keys(windows[0]!).sort()).toEqual(["id", "pk", "sk", "startsAt"]);
     expect(Number(windows[0]!.startsAt) % (15 * 60 * 1000)).toBe(0);
     expect(windows[0]!.sk).toBe(`ASSIGNMENT-WINDOW#${open[0]!.openWindow}`);
 

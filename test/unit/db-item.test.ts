@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createCursorCodec } from "../../functions/db/cursor.js";
 import { defineItem, parseEntries } from "../../functions/db/item.js";
 import { thoughtItem } from "../../functions/db/items/thoughts.js";

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../functions/db/client.js";
 import type { MemoryMailer } from "../../functions/notify/mailer.js";
-import type { Db } from "../../functions/repositories/db.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
 import { createServices } from "../../functions/services.js";
 import { runThemeJob } from "../../functions/workers/theme-run.js";

@@ -37,11 +37,23 @@ export const reservedNames: ReadonlySet<string> = new Set([
 
 export const isPlainName = (name: string) => !reservedNames.has(name);
 
+/**
+ * Attribute names the report gives slices of its own: opinion groups are sliced as
+ * `opinionGroup:A` (report/opinion.ts OPINION_ATTRIBUTE), so a directory attribute of that name
+ * would be merged with them — people placed in a group they are not in, a group's numbers
+ * mixed with a department's. Refused wherever a directory attribute is named.
+ */
+export const reportAttributeNames: ReadonlySet<string> = new Set(["opinionGroup"]);
+
 /** A directory attribute's name: a short camelCase word like `department`. */
 export const attributeNameSchema = z
   .string()
   .regex(/^[a-z][a-zA-Z0-9]{0,31}$/, "attribute names are short camelCase words, like department")
-  .refine(isPlainName, "is a reserved word; choose another name");
+  .refine(isPlainName, "is a reserved word; choose another name")
+  .refine(
+    (name) => !reportAttributeNames.has(name),
+    "is the name the report gives opinion groups; choose another name",
+  );
 
 /**
  * A record whose keys are plain names. The check runs on the request's own keys, before zod

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import * as z from "zod";
 import type { FieldIssue } from "../errors.js";
-import { isPlainName } from "./bounds.js";
+import { isPlainName, reportAttributeNames } from "./bounds.js";
 import { type Person, roles } from "./person.js";
 
 /** DESIGN §7: `email,name,role,<attributes…>`; attribute headers become camelCase names. */
@@ -141,9 +141,16 @@ export function parseDirectoryCsv(input: string): ParsedImport {
     ]);
   }
   const attributeNames = columns.filter((c) => c && !fixedColumns.includes(c));
-  const badColumns = attributeNames.filter((c) => !isPlainName(c) || c.length > maxAttributeNameLength);
-  if (badColumns.length > 0 || attributeNames.length > maxAttributeColumns) {
+  const reportNames = attributeNames.filter((c) => reportAttributeNames.has(c));
+  const badColumns = attributeNames.filter(
+    (c) => !reportAttributeNames.has(c) && (!isPlainName(c) || c.length > maxAttributeNameLength),
+  );
+  if (badColumns.length > 0 || reportNames.length > 0 || attributeNames.length > maxAttributeColumns) {
     return fail([
+      ...reportNames.map((c) => ({
+        path: "header",
+        message: `column "${c}" is the name the report gives opinion groups (raters who rate alike): rename the column, for example to "team"`,
+      })),
       ...badColumns.map((c) => ({
         path: "header",
         message: `column "${c.slice(0, 40)}" cannot be an attribute name: use a short plain word`,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { attributeNameSchema, reportAttributeNames } from "../../functions/domain/bounds.js";
 import { attributeKey, parseDirectoryCsv } from "../../functions/domain/directory-import.js";
+import { OPINION_ATTRIBUTE } from "../../functions/report/opinion.js";
 
 describe("directory CSV", () => {
   it("turns headers into attribute names", () => {
@@ -38,6 +40,14 @@ describe("directory CSV", () => {
       expect.stringContaining('"constructor"'),
       expect.stringContaining('"hasOwnProperty"'),
     ]);
+    // A column the report's own opinion-group slices would clash with (`opinionGroup:A`).
+    const clash = parseDirectoryCsv("email,name,role,Department,Opinion group\na@example.com,A,,Sales,A\n");
+    expect(clash.people).toEqual([]);
+    expect(clash.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('"opinionGroup" is the name the report gives opinion groups'),
+    ]);
+    expect(reportAttributeNames.has(OPINION_ATTRIBUTE)).toBe(true);
+    expect(attributeNameSchema.safeParse(OPINION_ATTRIBUTE).success).toBe(false);
     const wide = Array.from({ length: 31 }, (_, i) => `attr${i}`).join(",");
     expect(parseDirectoryCsv(`email,name,role,${wide}\n`).errors[0]!.message).toContain("at most 30");
   });

@@ -4,7 +4,7 @@
  * than silently losing part of a batch.
  */
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ServiceUnavailableError } from "../errors.js";
 import type { Db } from "./client.js";
 import type { ItemSchema, ItemType, PrimaryKey, RawItem } from "./item.js";

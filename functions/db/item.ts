@@ -13,7 +13,7 @@
  * migrating every stored item. The layer here keeps the stored shapes and the expressions as they
  * are, adds nothing to the Lambda bundle beyond zod (already in it), and is ~200 lines.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { UnreadableItemError, ValidationError } from "../errors.js";
 import { jsonLogger, type Logger } from "../lib/logger.js";
 

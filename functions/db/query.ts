@@ -4,7 +4,7 @@
  * query it claims to continue before DynamoDB sees it.
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ValidationError } from "../errors.js";
 import type { Db } from "./client.js";
 import type { ItemSchema, ItemType, RawItem } from "./item.js";

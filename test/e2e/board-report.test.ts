@@ -37,6 +37,14 @@ beforeAll(async () => {
   });
 }, 300_000);
 
+/** The report as the leader's API reads it. */
+const leaderReport = async () =>
+  (
+    await apiClient(e2e.url).expectStatus(200, "GET", `/api/conversations/${seeded.id}/report`, {
+      as: leader,
+    })
+  ).body;
+
 async function expectAxeClean(page: Page, where: string) {
   const violations = await axe(page);
   expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
@@ -85,18 +93,11 @@ describe("the board report", () => {
       await expectAxeClean(page, "the report with its executive summary");
 
       // The approve dialog names the themes nobody has answered.
-      const report = await apiClient(e2e.url).expectStatus(
-        200,
-        "GET",
-        `/api/conversations/${seeded.id}/report`,
-        {
-          as: leader,
-        },
-      );
+      const report = await leaderReport();
       await page.getByRole("button", { name: "Approve for publishing" }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByText(/themes? (has|have) no response from leadership/).waitFor();
-      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.body.themes.length);
+      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.themes.length);
       await screenshot(page, "board-approve-dialog-1280");
       await expectAxeClean(page, "the approve dialog");
       await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -108,7 +109,7 @@ describe("the board report", () => {
       ]);
       expect(slides.suggestedFilename()).toMatch(/\.slides\.html$/);
       const deck = readFileSync(await slides.path(), "utf8");
-      expect(deck.match(/<section class="slide/g)?.length).toBe(report.body.themes.length + 4);
+      expect(deck.match(/<section class="slide/g)?.length).toBe(report.themes.length + 4);
       const [markdown] = await Promise.all([
         page.waitForEvent("download"),
         page.getByRole("button", { name: "Markdown", exact: true }).click(),
@@ -120,16 +121,9 @@ describe("the board report", () => {
   }, 120_000);
 
   it("shows each group's own average in the comparison by group (defect 4)", async () => {
-    const whole = await apiClient(e2e.url).expectStatus(
-      200,
-      "GET",
-      `/api/conversations/${seeded.id}/report`,
-      {
-        as: leader,
-      },
-    );
+    const whole = await leaderReport();
     const cells = (
-      whole.body.heatmap as {
+      whole.heatmap as {
         themeId: string;
         segment: string;
         average?: number | null;
@@ -137,9 +131,7 @@ describe("the board report", () => {
       }[]
     ).filter((c) => !c.suppressed);
     expect(cells.length, "the seed releases some cells").toBeGreaterThan(0);
-    const titleOf = new Map(
-      (whole.body.themes as { id: string; title: string }[]).map((t) => [t.id, t.title]),
-    );
+    const titleOf = new Map((whole.themes as { id: string; title: string }[]).map((t) => [t.id, t.title]));
     const { context, page } = await e2e.open(desktop);
     try {
       await signIn(page, leader);
@@ -163,15 +155,8 @@ describe("the board report", () => {
     const { context, page } = await e2e.open(phone);
     try {
       await signIn(page, leader);
-      const whole = await apiClient(e2e.url).expectStatus(
-        200,
-        "GET",
-        `/api/conversations/${seeded.id}/report`,
-        {
-          as: leader,
-        },
-      );
-      const released = (whole.body.segments as { key: string; released: boolean }[]).find((s) => s.released);
+      const whole = await leaderReport();
+      const released = (whole.segments as { key: string; released: boolean }[]).find((s) => s.released);
       const pages = [
         ["report", `/c/${seeded.id}/report`],
         ["report-segment", `/c/${seeded.id}/report?segment=${encodeURIComponent(released!.key)}`],
@@ -362,18 +347,11 @@ describe("shaping the themes and following the responses up", () => {
       await commitments.waitFor();
       expect(await commitments.innerText()).toMatch(/Owner: Morgan Reyes · due .*2027 · In progress/);
       // The approve dialog lists the themes still without a response: one fewer than all.
-      const report = await apiClient(e2e.url).expectStatus(
-        200,
-        "GET",
-        `/api/conversations/${seeded.id}/report`,
-        {
-          as: leader,
-        },
-      );
+      const report = await leaderReport();
       await page.getByRole("button", { name: "Approve for publishing" }).click();
       const dialog = page.getByRole("dialog");
       await dialog.getByText(/themes? (has|have) no response from leadership/).waitFor();
-      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.body.themes.length - 1);
+      expect(await dialog.locator("ul.unanswered li").count()).toBe(report.themes.length - 1);
       await dialog.getByRole("button", { name: "Cancel" }).click();
     } finally {
       await context.close();

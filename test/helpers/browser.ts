@@ -21,7 +21,7 @@ let axeSource: string | undefined;
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export interface E2eServer {
+interface E2eServer {
   readonly server: LocalServer;
   readonly url: string;
   /** Every log line the server wrote. */
@@ -37,7 +37,7 @@ export interface E2eServerOptions {
 }
 
 /** The embedded default on a free port with a throwaway data folder. Fails clearly without a web build. */
-export async function startServer(options: E2eServerOptions = {}): Promise<E2eServer> {
+async function startServer(options: E2eServerOptions = {}): Promise<E2eServer> {
   if (!existsSync(webIndex)) {
     throw new Error(
       `The web app is not built (${webIndex} is missing). Run \`npm run build:web\` first; \`npm test\` does it for you.`,
@@ -65,7 +65,7 @@ export async function startServer(options: E2eServerOptions = {}): Promise<E2eSe
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
+async function launchBrowser(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `No Chromium at ${chromiumPath}: install Debian's chromium package or set CHROMIUM_PATH.`,
@@ -81,7 +81,7 @@ export const desktop = { width: 1280, height: 900 } as const;
 export const phone = { width: 360, height: 780 } as const;
 
 /** A fresh context (its own cookies, so its own provider session) at a viewport size. */
-export async function newPage(
+async function newPage(
   browser: Browser,
   baseURL: string,
   viewport: { width: number; height: number } = desktop,

@@ -36,6 +36,14 @@ export function toCsv(report: Report): string {
   // Opinion-group columns only when the report shows groups (leadership's export, groups released);
   // a thought whose group numbers are withheld leaves them empty.
   const groups = report.opinionGroups?.state === "shown" ? report.opinionGroups.groups : [];
+  // The same measures for the thought's theme (its ratings pooled), when every group's cell of the
+  // theme is released: single thoughts often have too few raters per group to be compared.
+  const themeOpinion = new Map(
+    (report.opinionGroups?.state === "shown" ? (report.opinionGroups.themes?.entries ?? []) : []).map((t) => [
+      t.themeId,
+      t,
+    ]),
+  );
   const header = [
     "rank",
     "thought_id",
@@ -55,6 +63,9 @@ export function toCsv(report: Report): string {
     "stars_5",
     ...(groups.length > 0 ? ["group_consensus", "group_division"] : []),
     ...groups.flatMap((g) => [`group_${g.id}_raters`, `group_${g.id}_share_4_5`]),
+    ...(groups.length > 0
+      ? ["theme_group_consensus", "theme_group_division", "theme_common_ground", "theme_divisive"]
+      : []),
   ];
   const rows = report.thoughts.map((t, i) =>
     [
@@ -77,11 +88,25 @@ export function toCsv(report: Report): string {
         const share = t.opinion?.groups.find((x) => x.groupId === g.id);
         return [share?.raters ?? null, round(share?.share ?? null, 3)];
       }),
+      ...(groups.length > 0 ? themeColumns(t.themeId ? themeOpinion.get(t.themeId) : undefined) : []),
     ]
       .map(csvCell)
       .join(","),
   );
   return `${[header.join(","), ...rows].join("\r\n")}\r\n`;
+}
+
+type ThemeOpinion = NonNullable<NonNullable<Report["opinionGroups"]>["themes"]>["entries"][number];
+
+/** A theme whose group cells are withheld (or a thought without a theme) leaves them empty. */
+function themeColumns(theme: ThemeOpinion | undefined): (string | number | null)[] {
+  if (!theme) return [null, null, null, null];
+  return [
+    round(theme.consensus, 3),
+    round(theme.division, 3),
+    theme.commonGround ? "yes" : "no",
+    theme.divisive ? "yes" : "no",
+  ];
 }
 
 const quote = (t: ReportThought) =>

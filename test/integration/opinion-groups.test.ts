@@ -128,6 +128,26 @@ describe("opinion groups in the report", () => {
     const [header, ...rows] = String(csv.body).trim().split("\r\n");
     expect(header).toContain("group_consensus,group_division,group_A_raters,group_A_share_4_5");
     expect(rows).toHaveLength(24);
+    // Theme-level agreement: every thought of a theme whose group cells are released carries the
+    // theme's pooled consensus, the same figure the API's opinionGroups.themes gives.
+    expect(header).toMatch(/,theme_group_consensus,theme_group_division,theme_common_ground,theme_divisive$/);
+    const report = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
+    const themes = (
+      report.body as { opinionGroups: { themes: { entries: { themeId: string; consensus: number }[] } } }
+    ).opinionGroups.themes.entries;
+    expect(themes.length).toBeGreaterThan(0);
+    const columns = header!.split(",");
+    const at = (name: string) => columns.indexOf(name);
+    const thoughts = (report.body as { thoughts: { themeId: string | null }[] }).thoughts;
+    const withThemeColumns = rows.filter((_row, i) => {
+      const theme = themes.find((t) => t.themeId === thoughts[i]!.themeId);
+      if (!theme) return false;
+      const cells = rows[i]!.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, ""));
+      expect(Number(cells[at("theme_group_consensus")])).toBeCloseTo(theme.consensus, 3);
+      expect(["yes", "no"]).toContain(cells[at("theme_divisive")]);
+      return true;
+    });
+    expect(withThemeColumns.length).toBeGreaterThan(0);
     const md = String(
       (await h.call("GET", `/api/conversations/${id}/export?format=md`, { as: leader })).body,
     );

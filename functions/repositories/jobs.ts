@@ -9,6 +9,9 @@ import { ConflictError, NotFoundError } from "../errors.js";
 
 /** A job that has not reported progress for this long is taken to have died with its worker. */
 const staleAfterMs = 15 * 60 * 1000;
+/** What the report page shows for a run whose worker died (failIfStale). */
+const stoppedMessage =
+  "The theme run stopped before it finished (its worker was interrupted). Start it again.";
 /** Finished jobs are kept a month for the UI's history, then expire. */
 const retentionSeconds = 30 * 24 * 60 * 60;
 
@@ -107,6 +110,58 @@ export class JobRepository {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * A job whose worker died (killed, timed out past its retries, or lost with the process whose
+   * in-process queue held it) stays queued or running for ever and keeps its conversation's
+   * claim. Past `staleAfterMs` without progress it is marked failed, visibly, and the claim is
+   * released so a new run can start (the scheduler calls this, scheduler/run.ts). Conditional on
+   * the job still not having moved, so a slow run that reports progress meanwhile is left alone.
+   * Returns whether it marked the job.
+   */
+  async failIfStale(conversationId: string, jobId: string, now: Date): Promise<boolean> {
+    try {
+      await this.db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: jobItem.key({ id: jobId }),
+                UpdateExpression:
+                  "SET #state = :failed, message = :message, #error = :error, updatedAt = :now, expiresAt = :expires",
+                ConditionExpression: "#state IN (:queued, :running) AND updatedAt < :stale",
+                ExpressionAttributeNames: { "#state": "state", "#error": "error" },
+                ExpressionAttributeValues: {
+                  ":failed": "failed",
+                  ":queued": "queued",
+                  ":running": "running",
+                  ":message": "Failed",
+                  ":error": stoppedMessage,
+                  ":now": now.toISOString(),
+                  ":stale": new Date(now.getTime() - staleAfterMs).toISOString(),
+                  ":expires": Math.floor(now.getTime() / 1000) + retentionSeconds,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.db.tableName,
+                Key: conversationItem.key({ id: conversationId }),
+                UpdateExpression: "REMOVE activeJobId, activeJobSince SET lastJobId = :id",
+                ConditionExpression: "activeJobId = :id",
+                ExpressionAttributeValues: { ":id": jobId },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (cancelledConditions(error)) return false;
+      throw error;
     }
   }
 

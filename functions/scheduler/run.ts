@@ -115,11 +115,12 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
 }
 
 /**
- * For conversations still collecting thoughts or ratings, every run: the release round
- * (workflows/release-round.ts, DESIGN §3.7); open assignments older than the open-assignment
- * lifetime expire and stop counting as exposure (ratings.ts expireOpen); then DESIGN §4's
- * ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that remain and so
- * sees a round's thoughts at once. Found through the gsi1 list of conversations, not a Scan:
+ * For every conversation holding a theme-run claim, every run: a run stuck past the stale time is
+ * marked failed (failStuckJob). For conversations still collecting thoughts or ratings, every
+ * run: the release round (workflows/release-round.ts, DESIGN §3.7); open assignments older than
+ * the open-assignment lifetime expire and stop counting as exposure (ratings.ts expireOpen);
+ * then DESIGN §4's ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that
+ * remain and so sees a round's thoughts at once. Found through the gsi1 list of conversations, not a Scan:
  * bounded by the number of conversations. One failing conversation keeps its waiting thoughts
  * and open assignments for the next run and its old snapshot (or none: plain balanced batches),
  * and does not stop the others.
@@ -130,6 +131,7 @@ async function refreshActiveConversations(s: Services, now: Date): Promise<void>
   do {
     const page = await s.conversations.list(startKey);
     for (const conversation of page.items) {
+      if (conversation.activeJobId) await failStuckJob(s, conversation.id, conversation.activeJobId, now);
       if (conversation.state !== "sharing" && conversation.state !== "rating") continue;
       try {
         await decideReleaseRound(s, conversation, now);
@@ -160,4 +162,19 @@ async function refreshActiveConversations(s: Services, now: Date): Promise<void>
     }
     startKey = page.lastKey;
   } while (startKey);
+}
+
+/**
+ * A theme run whose worker died holds its conversation's claim and shows "running" for ever
+ * (jobs.ts failIfStale): in AWS when SQS gave up redelivering it, on the embedded default when the
+ * process stopped mid-run (the in-process queue does not survive it). Marked failed here, with a
+ * message the report page shows, so the facilitator sees it and can start another.
+ */
+async function failStuckJob(s: Services, conversationId: string, jobId: string, now: Date): Promise<void> {
+  try {
+    if (await s.jobs.failIfStale(conversationId, jobId, now))
+      s.logger.warn("stuck theme run marked failed", { conversationId, jobId });
+  } catch (error) {
+    s.logger.error("stuck theme run check failed", { conversationId, jobId, error: (error as Error).name });
+  }
 }

@@ -96,6 +96,44 @@ describe("the theme worker killed mid-run", () => {
     expect(report.status).toBe(200);
     expect(report.body.version).toBe(1);
   });
+
+  it("is marked failed, visibly, when nothing redelivers it (the embedded default's queue died with it)", async () => {
+    const id = await ratedConversation();
+    const started = await h.call("POST", `/api/conversations/${id}/theme-runs`, { as: facilitator });
+    expect(started.status).toBe(202);
+    await h.jobsDone();
+    // A second run, taken by a worker that dies.
+    const { job } = await h.services.jobs.startThemeRun(id);
+    const dying = killable(killedWhileFindingThemes);
+    void runThemeJob(dying.services, { jobId: job.id, conversationId: id });
+    await until(dying.dead);
+
+    // A scheduler run soon after leaves it alone: a slow run is not a dead one.
+    await runScheduler(h.services, new Date());
+    expect((await h.services.jobs.get(job.id)).state).toBe("running");
+    expect((await conversation(id)).activeJobId).toBe(job.id);
+
+    // Past the stale time without progress, the scheduler marks it failed and frees the conversation.
+    await runScheduler(h.services, new Date(Date.now() + 16 * 60 * 1000));
+    const failed = await h.call("GET", `/api/jobs/${job.id}`, { as: facilitator });
+    expect(failed.body).toMatchObject({ state: "failed", message: "Failed" });
+    expect(failed.body.error).toMatch(/stopped before it finished/);
+    const after = await conversation(id);
+    expect(after.activeJobId).toBeUndefined();
+    expect(after.lastJobId).toBe(job.id);
+    // The first run's report is untouched, and a new run can start and finish.
+    expect((await h.call("GET", `/api/conversations/${id}/report`, { as: facilitator })).body.version).toBe(
+      1,
+    );
+    const again = await h.call("POST", `/api/conversations/${id}/theme-runs`, { as: facilitator });
+    expect(again.status).toBe(202);
+    expect(again.body.jobId).not.toBe(job.id);
+    await h.jobsDone();
+    expect((await h.services.jobs.get(again.body.jobId)).state).toBe("succeeded");
+    expect((await h.call("GET", `/api/conversations/${id}/report`, { as: facilitator })).body.version).toBe(
+      2,
+    );
+  });
 });
 
 describe("the scheduler killed mid-run", () => {

@@ -17,6 +17,7 @@ import { DirectoryRepository } from "./repositories/directory.js";
 import { DueRepository } from "./repositories/due.js";
 import { IdentitySyncRepository } from "./repositories/identity-sync.js";
 import { JobRepository } from "./repositories/jobs.js";
+import { LiveSnapshotRepository } from "./repositories/live.js";
 import { ModerationRepository } from "./repositories/moderation.js";
 import { NamesIndexRepository } from "./repositories/names-index.js";
 import { ParticipationRepository } from "./repositories/participation.js";
@@ -85,6 +86,8 @@ export interface Services extends AppDeps {
   readonly names: NamesIndexRepository;
   /** Release rounds: thoughts waiting to join the rating pool, and the counts shown while sharing. */
   readonly rounds: RoundRepository;
+  /** The live view's snapshot, taken by the scheduler at release rounds (workflows/live-view.ts). */
+  readonly live: LiveSnapshotRepository;
   readonly jobs: JobRepository;
   readonly reports: ReportRepository;
   readonly due: DueRepository;
@@ -121,6 +124,7 @@ export function createServices(deps: AppDeps): Services {
     identitySync: new IdentitySyncRepository(db),
     names: new NamesIndexRepository(db),
     rounds: new RoundRepository(db, deps.random),
+    live: new LiveSnapshotRepository(db),
     jobs: new JobRepository(db),
     reports: new ReportRepository(db),
     // Built on first use: an in-process queue runs jobs with the finished services.

@@ -83,3 +83,29 @@ export async function sendReminders(
   });
   return sendAll(s, messages);
 }
+
+/**
+ * The live view's one-click reminder (issue 12): everyone invited who has not taken part yet —
+ * no participation at all — and nobody else; the share reminder while sharing, the rating one
+ * while rating. Returns how many were queued: the route does not pass it on while sharing (a
+ * live figure between rounds would time who joined since the last one, DESIGN §3.7).
+ */
+export async function remindNotYet(s: Services, conversation: Conversation): Promise<number> {
+  const rating = conversation.state === "rating";
+  const [people, participation, ctx, visible] = await Promise.all([
+    recipients(s, conversation),
+    s.participation.all(conversation.id),
+    mailContext(s),
+    rating ? visibleThoughts(s, conversation.id) : 0,
+  ]);
+  if (rating && visible === 0) return 0;
+  const joined = new Set(participation.map((p) => p.userId));
+  const messages = people
+    .filter((person) => !joined.has(person.id))
+    .map((person) =>
+      rating
+        ? ratingReminder(ctx, conversation, person.email, { rated: 0, waiting: visible })
+        : shareReminder(ctx, conversation, person.email),
+    );
+  return sendAll(s, messages);
+}

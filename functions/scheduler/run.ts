@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { sendInvitations, sendPublishedNotices, sendReminders } from "../notify/notify.js";
 import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
+import { refreshLiveView } from "../workflows/live-view.js";
 import { decideReleaseRound } from "../workflows/release-round.js";
 import { scheduleAndNotices, transitionConversation } from "../workflows/transition.js";
 import { timedTransitions } from "./due.js";
@@ -120,7 +121,8 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
  * run: the release round (workflows/release-round.ts, DESIGN §3.7); open assignments older than
  * the open-assignment lifetime expire and stop counting as exposure (ratings.ts expireOpen);
  * then DESIGN §4's ranking snapshot (ranking-snapshot.ts) is recomputed from the exposures that
- * remain and so sees a round's thoughts at once. Found through the gsi1 list of conversations, not a Scan:
+ * remain and so sees a round's thoughts at once; then the live view's snapshot
+ * (workflows/live-view.ts). Found through the gsi1 list of conversations, not a Scan:
  * bounded by the number of conversations. One failing conversation keeps its waiting thoughts
  * and open assignments for the next run and its old snapshot (or none: plain balanced batches),
  * and does not stop the others.
@@ -155,6 +157,14 @@ async function refreshActiveConversations(s: Services, now: Date): Promise<void>
         await s.rankingSnapshots.refresh(s.thoughts, conversation.id, now);
       } catch (error) {
         s.logger.error("ranking snapshot failed", {
+          conversationId: conversation.id,
+          error: (error as Error).name,
+        });
+      }
+      try {
+        await refreshLiveView(s, conversation, now);
+      } catch (error) {
+        s.logger.error("live view snapshot failed", {
           conversationId: conversation.id,
           error: (error as Error).name,
         });

@@ -4,8 +4,16 @@ import { idempotencyItem } from "../db/items/idempotency.js";
 import { getItem } from "../db/query.js";
 import { ConflictError } from "../errors.js";
 
-/** Replays within a day return the first result; after that the key may be reused. */
+/** Replays within a day (or two) return the first result; after that the key may be reused. */
 const retentionSeconds = 24 * 60 * 60;
+
+const daySeconds = 24 * 60 * 60;
+/**
+ * The TTL, rounded up to a midnight UTC: the record sits beside a thought id, and an expiry to
+ * the second would tell when the thought arrived (DESIGN §3.7). Replays work for 1–2 days.
+ */
+export const expiryDay = (now: Date) =>
+  Math.ceil((Math.floor(now.getTime() / 1000) + retentionSeconds) / daySeconds) * daySeconds;
 
 export interface IdempotencyRecord {
   readonly resultId: string;
@@ -29,10 +37,7 @@ export function idempotencyPut(
   return {
     Put: {
       TableName: tableName,
-      Item: idempotencyItem.toItem(
-        { recordKey, ...record },
-        { expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds },
-      ),
+      Item: idempotencyItem.toItem({ recordKey, ...record }, { expiresAt: expiryDay(now) }),
       ConditionExpression: "attribute_not_exists(pk)",
     },
   };

@@ -8,7 +8,7 @@ import { defaultOpenAssignmentLifetimeMs } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
 import { refreshLiveView } from "../workflows/live-view.js";
 import { decideReleaseRound } from "../workflows/release-round.js";
-import { scheduleAndNotices, transitionConversation } from "../workflows/transition.js";
+import { afterTransition, transitionConversation } from "../workflows/transition.js";
 import { timedTransitions } from "./due.js";
 
 export interface SchedulerRun {
@@ -73,9 +73,9 @@ async function apply(s: Services, item: DueItem): Promise<Outcome> {
   const timed = timedTransitions[item.event];
   if (timed) {
     if (conversation.state !== timed.from) {
-      // Moved already: by hand, or by a run that died right after the state write, before the
-      // schedule and notices (test/integration/killed-jobs.test.ts). Those are made sure of here.
-      if (conversation.state === timed.to) await scheduleAndNotices(s, conversation);
+      // Moved already: by hand, or by a run that died right after the state write, before what
+      // follows from it (test/integration/killed-jobs.test.ts). That is made sure of here.
+      if (conversation.state === timed.to) await afterTransition(s, conversation);
       return { kind: "transitions", count: 0 };
     }
     if (timed.to === "published" && conversation.approvedReportVersion !== conversation.reportVersion)

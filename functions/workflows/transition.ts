@@ -1,7 +1,7 @@
 import type { StoredConversation } from "../db/items/conversations.js";
 import { type Audience, audienceIncludes } from "../domain/conversation.js";
 import type { ConversationState } from "../domain/lifecycle.js";
-import { ConflictError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { carryLoopForward } from "../report/loop-context.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
@@ -16,8 +16,7 @@ const audienceText = (audience: Audience) =>
 
 /**
  * Every state change goes through here, whether a facilitator clicks or the scheduler's clock
- * fires: the conditional transition itself, then what follows from it (invitations, the theme
- * run at close, results notices, the scheduler's next events).
+ * fires: the conditional transition itself, then what follows from it (afterTransition).
  */
 export async function transitionConversation(
   s: Services,
@@ -63,33 +62,47 @@ export async function transitionConversation(
       s.logger.error("release round failed", { conversationId: id, error: error.name }),
     );
   }
-  await scheduleAndNotices(s, moved);
-  if (to === "published") {
-    // What leadership heard and will do becomes part of the next stage's context.
-    await carryLoopForward(s, id);
-  }
-  if (to === "closed") {
-    // Closing computes the report at once, so leaders find it ready.
-    const { job, created } = await s.jobs.startThemeRun(id);
-    if (created) await s.queue.enqueue({ jobId: job.id, conversationId: id });
-  }
+  await afterTransition(s, moved);
   return { ...current, ...moved, invited };
 }
 
 /**
- * The next stage's schedule and the notices a state sends (invitations on opening, results on
- * publishing): written after the state, so a process that dies in between leaves them out. Safe
- * to repeat — the schedule is replaced, notices are sent once (due.once) — and so the scheduler
- * repeats it when it finds a due transition already made (scheduler/run.ts).
+ * What follows from the state `conversation` has just entered: the next stage's schedule, the
+ * notices it sends (invitations on opening, results on publishing), the loop carried into the
+ * next stage on publishing, and the theme run at close. Written after the state, so a process
+ * that dies in between leaves them out. Safe to repeat, and so the scheduler repeats it when it
+ * finds a due transition already made (scheduler/run.ts, test/integration/killed-jobs.test.ts):
+ * the schedule is replaced, notices are sent once (due.once), the loop section is replaced in
+ * place, and the closing's theme run starts only if none has started since the close.
  */
-export async function scheduleAndNotices(
-  s: Services,
-  conversation: Parameters<typeof scheduleEvents>[0] & {
-    readonly id: string;
-    readonly state: ConversationState;
-  },
-): Promise<void> {
+export async function afterTransition(s: Services, conversation: StoredConversation): Promise<void> {
   await s.due.replaceSchedule(conversation.id, scheduleEvents(conversation));
   if (conversation.state === "sharing") await s.due.queueNotice(conversation.id, "notify-invite");
-  if (conversation.state === "published") await s.due.queueNotice(conversation.id, "notify-published");
+  if (conversation.state === "published") {
+    await s.due.queueNotice(conversation.id, "notify-published");
+    // What leadership heard and will do becomes part of the next stage's context.
+    await carryLoopForward(s, conversation.id);
+  }
+  // Closing computes the report at once, so leaders find it ready.
+  if (conversation.state === "closed" && !(await themeRunSinceClose(s, conversation))) {
+    const { job, created } = await s.jobs.startThemeRun(conversation.id);
+    if (created) await s.queue.enqueue({ jobId: job.id, conversationId: conversation.id });
+  }
+}
+
+/**
+ * Whether a theme run has started since the conversation entered its state: a run going now, or
+ * the last one created after the state change. A repeated close then adds no report version.
+ * (A last job already expired, a month after it finished, is older than any recent close.)
+ */
+async function themeRunSinceClose(s: Services, conversation: StoredConversation): Promise<boolean> {
+  if (conversation.activeJobId) return true;
+  if (!conversation.lastJobId) return false;
+  try {
+    const last = await s.jobs.get(conversation.lastJobId);
+    return last.createdAt >= conversation.stateChangedAt;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }

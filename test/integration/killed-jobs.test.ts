@@ -6,6 +6,7 @@ import { runScheduler } from "../../functions/scheduler/run.js";
 import { createServices } from "../../functions/services.js";
 import { runThemeJob } from "../../functions/workers/theme-run.js";
 import { createWorkerHandler } from "../../functions/workers/worker-handler.js";
+import { afterTransition } from "../../functions/workflows/transition.js";
 import { sqsEvent } from "../helpers/aws-events.js";
 import { createHarness, employees, type Harness } from "../helpers/harness.js";
 
@@ -203,4 +204,90 @@ describe("the scheduler killed mid-run", () => {
   // scheduler finds it open already and writes what the dead run did not.
   it("after the opening's first write, before the notice was queued: everyone is still invited once", () =>
     killedAt("write"));
+
+  // The closing starts the theme run and publishing carries the loop into the next stage, both
+  // after the state write (workflows/transition.ts afterTransition). A scheduler killed in between
+  // leaves them to the restarted one, which must do each once: a second theme run would add a
+  // report version.
+  it("after the closing's and the publishing's state writes: the report is computed once and the loop carried", async () => {
+    const t0 = Date.now() + 1000 * hour * Math.random();
+    const at = (hours: number) => new Date(t0 + hours * hour);
+    const created = await h.call("POST", "/api/cycles", {
+      as: facilitator,
+      idempotent: true,
+      body: {
+        name: `Killed ${t0}`,
+        stages: {
+          strategyInput: {
+            sharingAt: at(1).toISOString(),
+            ratingAt: at(49).toISOString(),
+            closingAt: at(97).toISOString(),
+            publishingAt: at(120).toISOString(),
+          },
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    const [id, next] = created.body.stageIds as [string, string, string];
+    const scheduling = await h.call("POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "scheduled" },
+    });
+    expect(scheduling.status).toBe(200);
+    await runScheduler(h.services, at(1));
+    for (const [i, email] of employees.slice(0, 6).entries()) {
+      const reply = await h.call("POST", `/api/conversations/${id}/thoughts`, {
+        as: email,
+        body: { text: `[pricing] Idea ${i}: explain pricing changes before they ship.` },
+        idempotent: true,
+      });
+      expect(reply.status).toBe(201);
+    }
+    await runScheduler(h.services, at(49));
+    expect((await conversation(id)).state).toBe("rating");
+
+    /** Kills the scheduler right after it writes this conversation's new state. */
+    const killedAfterStateWrite = async (when: Date) => {
+      const dying = killable(
+        ({ name, input }) =>
+          name === "UpdateCommand" &&
+          input.Key?.pk === `CONV#${id}` &&
+          String(input.UpdateExpression).includes("stateChangedAt"),
+      );
+      void runScheduler(dying.services, when);
+      await until(dying.dead);
+      // Restarted after the claim's lease.
+      await runScheduler(h.services, new Date(when.getTime() + 6 * minute));
+    };
+
+    await killedAfterStateWrite(at(97));
+    await h.jobsDone();
+    const closed = await conversation(id);
+    expect(closed.state).toBe("closed");
+    expect(closed.reportVersion).toBe(1);
+    expect(closed.activeJobId).toBeUndefined();
+    expect((await h.services.jobs.get(closed.lastJobId)).state).toBe("succeeded");
+    // A second restart finds the run made since the close: no new run, no new version.
+    await afterTransition(h.services, await h.services.conversations.get(id));
+    await h.jobsDone();
+    expect(await conversation(id)).toMatchObject({ reportVersion: 1, lastJobId: closed.lastJobId });
+
+    const approved = await h.call("POST", `/api/conversations/${id}/report/approve`, {
+      as: "leader@example.com",
+      body: { version: 1 },
+    });
+    expect(approved.status).toBe(200);
+    await killedAfterStateWrite(at(120));
+    expect((await conversation(id)).state).toBe("published");
+    const context: string = (await conversation(next)).context;
+    expect(context).toContain("<!-- groundswell:loop:start -->");
+    await runScheduler(h.services, new Date(at(120).getTime() + 7 * minute));
+    const mailer = h.services.mail.mailer as MemoryMailer;
+    const published = mailer.sent.filter((m) => m.kind === "published" && m.conversationId === id);
+    expect(published.length).toBeGreaterThan(0);
+    expect(new Set(published.map((m) => m.to)).size).toBe(published.length);
+    // Repeated, the loop section is replaced in place, not added twice.
+    await afterTransition(h.services, await h.services.conversations.get(id));
+    expect((await conversation(next)).context).toBe(context);
+  }, 120_000);
 });

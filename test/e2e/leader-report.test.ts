@@ -222,9 +222,43 @@ describe("the leadership report", () => {
         expect(await scrollsSideways(page)).toBe(false);
         await screenshot(page, `results-${viewport.width}`);
         await expectAxeClean(page, `the results at ${viewport.width} px`);
+
+        // Every released thought, not only the top ten: 25 at a time, then the rest, by theme.
+        const every = page.getByRole("link", { name: /^See every thought \(\d+\), by theme$/ });
+        const released = Number(/\((\d+)\)/.exec((await every.textContent()) ?? "")?.[1]);
+        expect(released).toBeGreaterThan(25);
+        await every.click();
+        await page.getByRole("heading", { name: "Every thought", level: 1 }).waitFor();
+        const list = page.getByRole("list", { name: "Every thought, best-rated first" });
+        expect(await list.getByRole("listitem").count()).toBe(25);
+        await page.getByRole("button", { name: "Show more thoughts" }).click();
+        await page.getByText("That is every thought in the results.").waitFor();
+        expect(await list.getByRole("listitem").count()).toBe(released);
+        expect(await scrollsSideways(page)).toBe(false);
+        await screenshot(page, `results-every-thought-${viewport.width}`);
+        await expectAxeClean(page, `every thought at ${viewport.width} px`);
+
+        const option = page.locator("#theme-filter option", { hasText: "Focus on fewer priorities" });
+        const themeId = await option.getAttribute("value");
+        const size = Number(/\((\d+) thoughts?\)/.exec((await option.textContent()) ?? "")?.[1]);
+        await page.locator("#theme-filter").selectOption(themeId!);
+        await page.getByRole("heading", { name: "Focus on fewer priorities", level: 1 }).waitFor();
+        const inTheme = page.getByRole("list", { name: "Thoughts in “Focus on fewer priorities”" });
+        expect(await inTheme.getByRole("listitem").count()).toBe(size);
+        await page.getByText("That is every thought in this theme in the results.").waitFor();
+        await expectAxeClean(page, `one theme's thoughts at ${viewport.width} px`);
+
+        // A view with nothing in it says so and offers the way back.
+        await page.goto(`/c/${seeded.id}/results/thoughts?theme=none`);
+        await page.getByText("No thoughts here").waitFor();
+        expect(await scrollsSideways(page)).toBe(false);
+        await screenshot(page, `results-every-thought-empty-${viewport.width}`);
+        await expectAxeClean(page, `an empty theme view at ${viewport.width} px`);
+        await page.getByRole("button", { name: "Show every thought" }).click();
+        await page.getByRole("heading", { name: "Every thought", level: 1 }).waitFor();
       } finally {
         await context.close();
       }
     }
-  });
+  }, 240_000);
 });

@@ -14,3 +14,27 @@ export async function loadFromApi<T>(request: () => Promise<T>): Promise<T> {
     error(problem.status === 0 ? 503 : problem.status, problem.detail || problem.title);
   }
 }
+
+/** A problem a page explains in its own words (results not published yet), not the error page. */
+export interface ExplainedProblem {
+  readonly status: number;
+  readonly detail: string;
+}
+
+/**
+ * Like `loadFromApi`, but the statuses a page explains itself come back as a value beside the
+ * data, so the page can say what happens next; every other problem is the error page.
+ */
+export async function loadOrExplain<T>(
+  request: () => Promise<T>,
+  explained: readonly number[],
+): Promise<{ value: T; problem: null } | { value: null; problem: ExplainedProblem }> {
+  try {
+    return { value: await request(), problem: null };
+  } catch (cause) {
+    const problem = ApiProblem.from(cause);
+    if (explained.includes(problem.status))
+      return { value: null, problem: { status: problem.status, detail: problem.detail } };
+    error(problem.status === 0 ? 503 : problem.status, problem.detail || problem.title);
+  }
+}

@@ -1,0 +1,8 @@
+import type { PageLoad } from "./$types";
+import { loadResults } from "./results";
+
+export const load: PageLoad = async ({ parent, params }) => {
+  await parent();
+  const { value: report, problem } = await loadResults(params.id);
+  return { report, problem, conversationId: params.id };
+};

@@ -1,7 +1,7 @@
 import * as z from "zod";
+import { can, type Role, roles } from "./roles.js";
 
-export const roles = ["employee", "facilitator", "leader", "admin"] as const;
-export type Role = (typeof roles)[number];
+export { can, type Role, roles };
 
 export const personSchema = z.object({
   id: z.string(),
@@ -24,11 +24,3 @@ export type Person = z.infer<typeof personSchema>;
 /** What a person may do: every person takes part; staff roles add to that. Read from the directory. */
 export const rolesOf = (person: Pick<Person, "role">): readonly Role[] =>
   person.role === "employee" ? ["employee"] : ["employee", person.role];
-
-/** Who may do what. Facilitators run conversations; admins may do everything a facilitator can. */
-export const can = {
-  facilitate: ["facilitator", "admin"],
-  lead: ["leader", "facilitator", "admin"],
-  administer: ["admin"],
-  participate: ["employee", "facilitator", "leader", "admin"],
-} as const satisfies Record<string, readonly Role[]>;

@@ -1,3 +1,4 @@
+import { acceptsRatings, conversationStates } from "$domain/lifecycle";
 import type { ConversationState, ConversationView, Settings } from "./types";
 
 /** Lifecycle states in plain words. */
@@ -45,16 +46,12 @@ export const confirmations: Partial<Record<ConversationState, string>> = {
 };
 
 /** The lifecycle shown as a stepper (archived is off the main path). */
-export const lifecycleSteps: readonly ConversationState[] = [
-  "draft",
-  "scheduled",
-  "sharing",
-  "rating",
-  "closed",
-  "published",
-];
+export const lifecycleSteps: readonly ConversationState[] = conversationStates.filter(
+  (s) => s !== "archived",
+);
 
-export const isOpen = (state: ConversationState) => state === "sharing" || state === "rating";
+/** Open: people can still take part — while sharing and while rating (domain/lifecycle.ts). */
+export const isOpen = acceptsRatings;
 
 export interface Ask {
   readonly text: string;

@@ -1,14 +1,9 @@
-import type { Person, Role } from "$domain/person";
+import type { Person } from "$domain/person";
+import { type Ability, can as abilities, type Role } from "$domain/roles";
 import { loadConfig } from "./config";
 import { OidcClient, type PendingSignIn, SignInError, type Tokens } from "./oidc";
 
-/** What each role may do, mirroring `can` in functions/domain/person.ts (kept here so zod stays out of the bundle). */
-const abilities = {
-  facilitate: ["facilitator", "admin"],
-  lead: ["leader", "facilitator", "admin"],
-  administer: ["admin"],
-} as const satisfies Record<string, readonly Role[]>;
-export type Ability = keyof typeof abilities;
+export type { Ability };
 
 export const roleLabels: Record<Role, string> = {
   employee: "Employee",

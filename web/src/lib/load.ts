@@ -15,26 +15,20 @@ export async function loadFromApi<T>(request: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A problem a page explains in its own words (results not published yet), not the error page. */
-export interface ExplainedProblem {
-  readonly status: number;
-  readonly detail: string;
-}
-
 /**
- * Like `loadFromApi`, but the statuses a page explains itself come back as a value beside the
- * data, so the page can say what happens next; every other problem is the error page.
+ * Like `loadFromApi`, but the statuses a page explains itself (results not published yet) come
+ * back as a value beside the data, so the page can say what happens next; every other problem is
+ * the error page. `"every"`: a part of a page that shows its own problem and a retry.
  */
 export async function loadOrExplain<T>(
   request: () => Promise<T>,
-  explained: readonly number[],
-): Promise<{ value: T; problem: null } | { value: null; problem: ExplainedProblem }> {
+  explained: readonly number[] | "every",
+): Promise<{ value: T; problem: null } | { value: null; problem: ApiProblem }> {
   try {
     return { value: await request(), problem: null };
   } catch (cause) {
     const problem = ApiProblem.from(cause);
-    if (explained.includes(problem.status))
-      return { value: null, problem: { status: problem.status, detail: problem.detail } };
+    if (explained === "every" || explained.includes(problem.status)) return { value: null, problem };
     error(problem.status === 0 ? 503 : problem.status, problem.detail || problem.title);
   }
 }

@@ -1,5 +1,6 @@
 import { api, call } from "$lib/api";
-import { loadFromApi } from "$lib/load";
+import { isOpen } from "$lib/conversations";
+import { loadFromApi, loadOrExplain } from "$lib/load";
 import type { PageLoad } from "./$types";
 
 export const load: PageLoad = async ({ parent, params, depends }) => {
@@ -8,5 +9,15 @@ export const load: PageLoad = async ({ parent, params, depends }) => {
   const conversation = await loadFromApi(() =>
     call(api.conversations[":id"].$get({ param: { id: params.id } })),
   );
-  return { conversation, loadedAt: new Date() };
+  // The caller's own thoughts, while they can take part. A problem shows in the "My thoughts"
+  // card with a retry, not instead of the whole page.
+  const mine =
+    isOpen(conversation.state) && conversation.me.inAudience
+      ? await loadOrExplain(
+          async () =>
+            (await call(api.conversations[":id"].thoughts.mine.$get({ param: { id: params.id } }))).thoughts,
+          "every",
+        )
+      : { value: null, problem: null };
+  return { conversation, mine: mine.value, mineProblem: mine.problem, loadedAt: new Date() };
 };

@@ -3,11 +3,14 @@ import { createHmac } from "node:crypto";
 /**
  * DESIGN §3.1: a thought stores only HMAC(secret, conversationId + userId), so the server can
  * answer "is this mine?" without any record naming the author. The rater key uses a different
- * label so ratings and authorship cannot be joined on a shared pseudonym.
+ * label so ratings and authorship cannot be joined on a shared pseudonym. Participation (who
+ * took part, how much) is kept under a third pseudonym, so no record in a conversation names a
+ * person (docs/anonymity.md, "Joins in the table").
  */
 export interface PersonKeys {
   readonly authorKey: string;
   readonly raterKey: string;
+  readonly participantKey: string;
 }
 
 function hmac(secret: string, label: string, ...parts: string[]): string {
@@ -22,6 +25,7 @@ export function personKeys(secret: string, conversationId: string, userId: strin
   return {
     authorKey: hmac(secret, "author", conversationId, userId),
     raterKey: hmac(secret, "rater", conversationId, userId),
+    participantKey: hmac(secret, "participant", conversationId, userId),
   };
 }
 

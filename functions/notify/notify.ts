@@ -1,3 +1,4 @@
+import { personKeys } from "../domain/author-key.js";
 import { audienceIncludes, type Conversation } from "../domain/conversation.js";
 import type { Person } from "../domain/person.js";
 import type { Services } from "../services.js";
@@ -70,9 +71,11 @@ export async function sendReminders(
     mailContext(s),
     kind === "rate" ? visibleThoughts(s, conversation.id) : 0,
   ]);
-  const progress = new Map(participation.map((p) => [p.userId, p]));
+  // Participation is kept by pseudonym (author-key.ts): the scheduler, holding the secret, finds
+  // each person's own; the table alone cannot.
+  const progress = new Map(participation.map((p) => [p.participantKey, p]));
   const messages = people.flatMap((person) => {
-    const mine = progress.get(person.id);
+    const mine = progress.get(personKeys(s.authorKeySecret, conversation.id, person.id).participantKey);
     if (kind === "share")
       return (mine?.thoughtCount ?? 0) === 0 ? [shareReminder(ctx, conversation, person.email)] : [];
     const rated = mine?.ratingCount ?? 0;
@@ -99,9 +102,10 @@ export async function remindNotYet(s: Services, conversation: Conversation): Pro
     rating ? visibleThoughts(s, conversation.id) : 0,
   ]);
   if (rating && visible === 0) return 0;
-  const joined = new Set(participation.map((p) => p.userId));
+  // Participation is kept by pseudonym: the key of each invited person tells who joined.
+  const joined = new Set(participation.map((p) => p.participantKey));
   const messages = people
-    .filter((person) => !joined.has(person.id))
+    .filter((person) => !joined.has(personKeys(s.authorKeySecret, conversation.id, person.id).participantKey))
     .map((person) =>
       rating
         ? ratingReminder(ctx, conversation, person.email, { rated: 0, waiting: visible })

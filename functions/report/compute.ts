@@ -14,6 +14,7 @@ import { type ThemeInput, themeCards, toStats } from "./cards.js";
 import { OPINION_ATTRIBUTE, opinionSection } from "./opinion.js";
 import type { Report, ReportThought } from "./schema.js";
 import { computeSegments, type SegmentView } from "./segment-views.js";
+import type { Contributor } from "./segments.js";
 
 export type { ThemeInput } from "./cards.js";
 export type { SegmentView } from "./segment-views.js";
@@ -50,6 +51,12 @@ export interface ComputedReport {
   readonly ranked: ReportThought[];
   /** Rankings as the raters of each released segment see them. */
   readonly segmentViews: SegmentView[];
+  /**
+   * The raters the release rule counted, each with the attributes it sliced by (opinion group
+   * included): what the anonymity audit card re-checks the released slices against. Internal:
+   * never stored or served.
+   */
+  readonly raters: Contributor[];
 }
 
 /**
@@ -176,6 +183,9 @@ export function computeReport(input: ComputeInput): ComputedReport {
       return standing ? { ...asReportThought(t), opinion: standing } : asReportThought(t);
     }),
     segmentViews: parts.views,
+    raters: [
+      ...new Map(ratings.map((r) => [r.raterKey, { key: r.raterKey, attributes: r.attributes }])).values(),
+    ],
   };
 }
 

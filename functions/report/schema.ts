@@ -176,6 +176,26 @@ export const opinionGroupsSchema = z.object({
 });
 export type OpinionGroupsReport = z.infer<typeof opinionGroupsSchema>;
 
+/**
+ * The anonymity audit card (functions/anonymity/card.ts): what `npm run audit:anonymity` finds
+ * for this conversation, computed with the report. Absent on reports computed before it.
+ */
+export const anonymityCardSchema = z.object({
+  k: z.int(),
+  /** The fewest people any stored thought could be from, after every join an operator can make. */
+  fewestAuthors: z.int().nullable(),
+  /** The same for any stored rating. */
+  fewestRaters: z.int().nullable(),
+  /** The finest time stored next to a thought id: "day" at most when the promise holds. */
+  finestTimestamp: z.enum(["day", "hour", "minute", "second", "millisecond"]).nullable(),
+  /** The smallest group any combination of this report's released slices describes. */
+  smallestReleasedGroup: z.int().nullable(),
+  passed: z.boolean(),
+  /** The day it was checked. */
+  checkedDay: z.string(),
+});
+export type AnonymityCard = z.infer<typeof anonymityCardSchema>;
+
 export const reportSchema = z.object({
   conversation: z.object({ id: z.string(), title: z.string(), prompt: z.string(), state: z.string() }),
   version: z.int(),
@@ -219,6 +239,7 @@ export const reportSchema = z.object({
   polarizingIds: z.array(z.string()),
   /** Absent on reports computed before opinion groups existed. */
   opinionGroups: opinionGroupsSchema.optional(),
+  anonymityAudit: anonymityCardSchema.optional(),
   thoughts: z.array(reportThoughtSchema),
   /** Cursor for the next page of ranked thoughts; absent on the last page. */
   nextCursor: z.string().optional(),

@@ -46,7 +46,8 @@ export type Verdict = { readonly stars: 1 | 2 | 3 | 4 | 5 } | { readonly skip: t
 
 export interface Rater {
   readonly conversationId: string;
-  readonly userId: string;
+  /** The rater's pseudonym in participation (author-key.ts): never the person. */
+  readonly participantKey: string;
   readonly raterKey: string;
   readonly authorKey: string;
   /** The rater's attribute snapshot: segments of the report are built from it (DESIGN §3.3). */
@@ -266,7 +267,7 @@ export class RatingRepository {
       ),
     );
     const perThought = new Map<string, Contribution & { histogram: number[] }>();
-    const perRater = new Map<string, { userId: string; ratings: number; skips: number }>();
+    const perRater = new Map<string, { participantKey: string; ratings: number; skips: number }>();
     for (const { rater, thoughtId, verdict } of entries) {
       const c = contribution(
         "skip" in verdict
@@ -285,7 +286,11 @@ export class RatingRepository {
       t.sum += c.sum;
       t.skips += c.skips;
       if ("stars" in verdict) t.histogram[verdict.stars - 1]!++;
-      const r = getOrCreate(perRater, rater.raterKey, () => ({ userId: rater.userId, ratings: 0, skips: 0 }));
+      const r = getOrCreate(perRater, rater.raterKey, () => ({
+        participantKey: rater.participantKey,
+        ratings: 0,
+        skips: 0,
+      }));
       r.ratings += c.ratings;
       r.skips += c.skips;
     }
@@ -306,7 +311,7 @@ export class RatingRepository {
       })),
       ...[...perRater.values()].map((r) => ({
         TableName: table,
-        Key: participationItem.key({ conversationId, userId: r.userId }),
+        Key: participationItem.key({ conversationId, participantKey: r.participantKey }),
         UpdateExpression: "ADD ratingCount :n, skipCount :k",
         ExpressionAttributeValues: { ":n": r.ratings, ":k": r.skips },
       })),
@@ -533,7 +538,10 @@ export class RatingRepository {
       {
         Update: {
           TableName: table,
-          Key: participationItem.key({ conversationId: rater.conversationId, userId: rater.userId }),
+          Key: participationItem.key({
+            conversationId: rater.conversationId,
+            participantKey: rater.participantKey,
+          }),
           UpdateExpression: "ADD ratingCount :ratings, skipCount :skips",
           ExpressionAttributeValues: { ":ratings": delta("ratings"), ":skips": delta("skips") },
         },

@@ -23,7 +23,8 @@ import { waitingAdd } from "./rounds.js";
 
 export interface NewThought {
   readonly conversationId: string;
-  readonly userId: string;
+  /** The author's pseudonym in participation (author-key.ts): never the person. */
+  readonly participantKey: string;
   readonly text: string;
   readonly authorKey: string;
   readonly attributes: Record<string, string>;
@@ -86,7 +87,10 @@ export class ThoughtRepository {
               {
                 Update: {
                   TableName: table,
-                  Key: participationItem.key({ conversationId: input.conversationId, userId: input.userId }),
+                  Key: participationItem.key({
+                    conversationId: input.conversationId,
+                    participantKey: input.participantKey,
+                  }),
                   UpdateExpression: "ADD thoughtCount :one",
                   ConditionExpression: "attribute_exists(pk) AND thoughtCount < :max",
                   ExpressionAttributeValues: { ":one": 1, ":max": input.maxPerPerson },

@@ -1,9 +1,11 @@
 import type { Caller } from "../auth/verify.js";
 import type { Participation } from "../db/items/participation.js";
+import { type PersonKeys, personKeys } from "../domain/author-key.js";
 import { audienceIncludes, type Conversation } from "../domain/conversation.js";
 import { can } from "../domain/person.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
+import { snapshotFor } from "../workflows/snapshot.js";
 
 const holds = (caller: Caller, roles: readonly string[]) => caller.roles.some((r) => roles.includes(r));
 
@@ -19,22 +21,29 @@ export const visibleToParticipants = (state: Conversation["state"]) =>
 export interface ParticipantContext {
   readonly conversation: Conversation & { invited: number };
   readonly participation: Participation | undefined;
-  /** The caller's current directory attributes (used only to join, then the snapshot rules). */
-  readonly attributes: () => Promise<Record<string, string>>;
+  /** The caller's pseudonyms in this conversation (author, rater, participant). */
+  readonly keys: PersonKeys;
+  /**
+   * What the caller's thoughts and ratings store: their current directory attributes generalised
+   * to the conversation's cells (used only to join, then the stored snapshot rules).
+   */
+  readonly snapshot: () => Promise<Record<string, string>>;
   /** Whether the caller may take part: they joined, or the audience includes them today. */
   readonly inAudience: () => Promise<boolean>;
 }
 
 async function load(s: Services, caller: Caller, id: string): Promise<ParticipantContext> {
+  const keys = personKeys(s.authorKeySecret, id, caller.userId);
   const [conversation, participation] = await Promise.all([
     s.conversations.get(id),
-    s.participation.find(id, caller.userId),
+    s.participation.find(id, keys.participantKey),
   ]);
   // Read from the directory by the authentication middleware, on this request.
-  const attributes = async () => caller.person.attributes;
+  const { attributes } = caller.person;
+  const snapshot = () => snapshotFor(s, conversation, attributes);
   const inAudience = async () =>
-    participation !== undefined || audienceIncludes(conversation.audience, await attributes());
-  return { conversation, participation, attributes, inAudience };
+    participation !== undefined || audienceIncludes(conversation.audience, attributes);
+  return { conversation, participation, keys, snapshot, inAudience };
 }
 
 /**

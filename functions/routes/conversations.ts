@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Caller } from "../auth/verify.js";
 import type { StoredConversation } from "../db/items/conversations.js";
-import { idempotencyRecordKey } from "../domain/author-key.js";
+import { idempotencyRecordKey, personKeys } from "../domain/author-key.js";
 import {
   type Audience,
   audienceIncludes,
@@ -170,8 +170,10 @@ export function conversationRoutes(s: Services) {
       );
       const mine = await participationOf(
         s.db,
-        visible.map((conv) => conv.id),
-        caller.userId,
+        visible.map((conv) => ({
+          conversationId: conv.id,
+          participantKey: personKeys(s.authorKeySecret, conv.id, caller.userId).participantKey,
+        })),
       );
       const timeZone = await organisationZone();
       const conversations = await Promise.all(

@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { personKeys } from "../domain/author-key.js";
 import { acceptsRatings } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { ConflictError } from "../errors.js";
@@ -57,19 +56,15 @@ export function ratingRoutes(s: Services) {
     .openapi(batchRoute, async (c) => {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
-      const { conversation, attributes } = await loadForParticipant(s, caller, id);
+      const { conversation, keys, snapshot } = await loadForParticipant(s, caller, id);
       if (!acceptsRatings(conversation.state)) {
         throw new ConflictError(`Rating is not open: this conversation is ${conversation.state}.`);
       }
-      const joined = await s.participation.join(id, caller.userId, attributes);
+      const joined = await s.participation.join(id, keys.participantKey, snapshot);
       const size = c.req.valid("query").size ?? conversation.settings.batchSize;
-      const keysOf = personKeys(s.authorKeySecret, id, caller.userId);
-      const { thoughtIds, rated } = await s.ratings.assignBatch(
-        { conversationId: id, userId: caller.userId, attributes: joined.attributes, ...keysOf },
-        size,
-      );
+      const rater = { conversationId: id, attributes: joined.attributes, ...keys };
+      const { thoughtIds, rated } = await s.ratings.assignBatch(rater, size);
       const texts = await s.thoughts.getMany(id, thoughtIds);
-      const rater = { conversationId: id, userId: caller.userId, attributes: joined.attributes, ...keysOf };
       const thoughts = thoughtIds.flatMap((thoughtId) => {
         const thought = texts.get(thoughtId);
         return thought && thought.status === "visible" ? [{ id: thoughtId, text: thought.text }] : [];
@@ -83,13 +78,12 @@ export function ratingRoutes(s: Services) {
     .openapi(rateRoute, async (c) => {
       const caller = c.get("caller");
       const { id, thoughtId } = c.req.valid("param");
-      const { conversation, participation } = await loadForParticipant(s, caller, id);
+      const { conversation, participation, keys } = await loadForParticipant(s, caller, id);
       if (!acceptsRatings(conversation.state)) {
         throw new ConflictError(`Rating is closed: this conversation is ${conversation.state}.`);
       }
-      const keysOf = personKeys(s.authorKeySecret, id, caller.userId);
       const result = await s.ratings.rate(
-        { conversationId: id, userId: caller.userId, attributes: participation?.attributes ?? {}, ...keysOf },
+        { conversationId: id, attributes: participation?.attributes ?? {}, ...keys },
         thoughtId,
         c.req.valid("json"),
       );

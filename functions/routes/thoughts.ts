@@ -67,7 +67,7 @@ export function thoughtRoutes(s: Services) {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
       const { "idempotency-key": clientKey } = c.req.valid("header");
-      const { conversation, attributes } = await loadForParticipant(s, caller, id);
+      const { conversation, keys, snapshot } = await loadForParticipant(s, caller, id);
       const screened = screenThought(c.req.valid("json").text);
       const limit = conversation.settings.thoughtMaxLength;
       if (screened.text.length < 3) {
@@ -83,13 +83,13 @@ export function thoughtRoutes(s: Services) {
       // Asked while the join is written: neither depends on the other.
       const [result, joined] = await Promise.all([
         screenForSharing(s, screened),
-        s.participation.join(id, caller.userId, attributes),
+        s.participation.join(id, keys.participantKey, snapshot),
       ]);
       const { thought, replayed } = await s.thoughts.share({
         conversationId: id,
-        userId: caller.userId,
+        participantKey: keys.participantKey,
         text: result.text,
-        authorKey: personKeys(s.authorKeySecret, id, caller.userId).authorKey,
+        authorKey: keys.authorKey,
         attributes: joined.attributes,
         // A flagged thought waits for a moderator in every mode; pre-moderation holds them all.
         status: initialStatus(conversation.settings.moderation, result),

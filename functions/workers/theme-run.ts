@@ -1,5 +1,8 @@
+import { anonymityCard } from "../anonymity/card.js";
 import { audienceIncludes } from "../domain/conversation.js";
+import { snapshotOf } from "../domain/snapshot-cells.js";
 import type { Histogram } from "../domain/statistics.js";
+import { today } from "../lib/day.js";
 import { getOrCreate } from "../lib/maps.js";
 import { computeReport, type ThemeInput } from "../report/compute.js";
 import { participationBySegment } from "../report/participation-segments.js";
@@ -147,16 +150,46 @@ export async function runThemeJob(s: Services, message: JobMessage): Promise<voi
       version,
       generatedAt: new Date().toISOString(),
     });
-    const [joined, people] = await Promise.all([s.participation.all(conversation.id), s.directory.all()]);
+    const [joined, people, cells] = await Promise.all([
+      s.participation.all(conversation.id),
+      s.directory.all(),
+      s.participation.snapshotCells(conversation.id),
+    ]);
+    // Participants carry generalised snapshots (domain/snapshot-cells.ts): the invited are counted
+    // through the same cells, so a group's rate compares like with like.
+    const invited = people
+      .filter((p) => p.active && audienceIncludes(conversation.audience, p.attributes))
+      .map((p) => ({ attributes: cells ? snapshotOf(cells, p.attributes) : p.attributes }));
     const bySegment = participationBySegment({
-      participants: joined.map((p) => ({ key: p.userId, attributes: p.attributes })),
-      invited: people.filter((p) => p.active && audienceIncludes(conversation.audience, p.attributes)),
+      participants: joined.map((p) => ({ key: p.participantKey, attributes: p.attributes })),
+      invited,
       k: computed.head.anonymityThreshold,
+    });
+    const participants = joined.map((p) => ({ key: p.participantKey, attributes: p.attributes }));
+    const anonymityAudit = await anonymityCard({
+      db: s.db,
+      conversationId: conversation.id,
+      settings: conversation.settings,
+      people: people.map((p) => ({ id: p.id, attributes: p.attributes })),
+      ...(cells && { cells }),
+      report: { segments: computed.head.segments, participationBySegment: bySegment },
+      ratings,
+      raters: computed.raters,
+      participants,
+      day: today(),
+    }).catch((error: Error) => {
+      // The card is a check beside the report: a failure to compute it never loses the report.
+      s.logger.error("anonymity card failed", { conversationId: conversation.id, error: error.name });
+      return undefined;
     });
     await s.jobs.progress(job.id, 0.95, "Saving the report");
     await s.reports.save(conversation.id, {
       ...computed,
-      head: { ...computed.head, participationBySegment: bySegment },
+      head: {
+        ...computed.head,
+        participationBySegment: bySegment,
+        ...(anonymityAudit && { anonymityAudit }),
+      },
     });
     await s.jobs.finish(job, { state: "succeeded", reportVersion: version });
     s.logger.info("theme run finished", {

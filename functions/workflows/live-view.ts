@@ -1,6 +1,7 @@
 import { audienceIncludes, type Conversation, numberThreshold } from "../domain/conversation.js";
 import { emergingLimit, type LiveSnapshot } from "../domain/live.js";
 import { boundaryOf } from "../domain/release-rounds.js";
+import { snapshotOf } from "../domain/snapshot-cells.js";
 import { histogramFromRecord, rankThoughts } from "../domain/statistics.js";
 import { participationBySegment } from "../report/participation-segments.js";
 import type { Services } from "../services.js";
@@ -36,14 +37,17 @@ export async function takeLiveSnapshot(
   conversation: Pick<Conversation, "id" | "audience" | "settings">,
   at: Date,
 ): Promise<LiveSnapshot> {
-  const [people, participation] = await Promise.all([
+  const [people, participation, cells] = await Promise.all([
     s.directory.all(),
     s.participation.all(conversation.id),
+    s.participation.snapshotCells(conversation.id),
   ]);
   const invited = people.filter((p) => p.active && audienceIncludes(conversation.audience, p.attributes));
+  // Participants carry generalised snapshots (domain/snapshot-cells.ts): the invited are counted
+  // through the same cells, so a group's invited and joined counts describe the same people.
   const bySegment = participationBySegment({
-    participants: participation.map((p) => ({ key: p.userId, attributes: p.attributes })),
-    invited,
+    participants: participation.map((p) => ({ key: p.participantKey, attributes: p.attributes })),
+    invited: invited.map((p) => ({ attributes: cells ? snapshotOf(cells, p.attributes) : p.attributes })),
     k: numberThreshold(conversation.settings),
   });
   const joinedPerDay = new Map<string, number>();

@@ -21,10 +21,12 @@ export async function inconsistencies(
     thoughts.map((t) => [t.id, { exposure: 0, ratings: 0, sum: 0, skips: 0, histogram: [0, 0, 0, 0, 0] }]),
   );
   const total = { ratings: 0, skips: 0, participants: 0 };
-  const participation = new Map((await s.participation.all(conversationId)).map((p) => [p.userId, p]));
+  const participation = new Map(
+    (await s.participation.all(conversationId)).map((p) => [p.participantKey, p]),
+  );
   total.participants = participation.size;
   for (const person of people) {
-    const { raterKey, authorKey } = personKeys(s.authorKeySecret, conversationId, person.id);
+    const { raterKey, authorKey, participantKey } = personKeys(s.authorKeySecret, conversationId, person.id);
     const assignments = await s.ratings.assignments(conversationId, raterKey);
     const mine = (await s.thoughts.mine(authorKey)).filter((t) => t.conversationId === conversationId);
     let rated = 0;
@@ -49,7 +51,7 @@ export async function inconsistencies(
     }
     total.ratings += rated;
     total.skips += skipped;
-    const joined = participation.get(person.id);
+    const joined = participation.get(participantKey);
     const counted = {
       thoughts: joined?.thoughtCount ?? 0,
       ratings: joined?.ratingCount ?? 0,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { snapshotOf } from "../../functions/domain/snapshot-cells.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 
 /**
@@ -75,32 +76,36 @@ beforeAll(async () => {
   }
   await h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "closed" } });
   await h.jobsDone();
+  const cells = await h.services.participation.snapshotCells(id);
+  if (cells) stored = (m) => snapshotOf(cells, m.attributes);
 }, 300_000);
 
+/**
+ * Membership as the report's segments count it: by the generalised snapshot each person's
+ * ratings store (docs/anonymity.md, "Joins in the table"). The leader can compute these too:
+ * the recoding is deterministic from the directory, so the attack below uses them.
+ */
+let stored: (m: Member) => Record<string, string> = (m) => m.attributes;
 const inSlice = (m: Member, key: string) => {
   const [attribute, ...value] = key.split(":");
-  return m.attributes[attribute!] === value.join(":");
+  return stored(m)[attribute!] === value.join(":");
 };
 
 describe("the issue's subtraction attack, through the API", () => {
   it("hides London, and what the other locations leave of everyone is not London", async () => {
     const { body } = await h.call("GET", `/api/conversations/${id}/report`, { as: leader });
     const segments = new Map(body.segments.map((s: { key: string }) => [s.key, s]));
-    expect(segments.get("location:London")).toMatchObject({
-      released: false,
-      raters: null,
-      reason: "too-few",
-    });
+    // London's 3 people share no stored snapshot with "London" in it (fewer than k), so the slice
+    // is not even a candidate; were it one, it would be hidden without a number.
+    const london = segments.get("location:London");
+    if (london) expect(london).toMatchObject({ released: false, raters: null });
+    expect(members.filter((m) => stored(m).location === "London")).toEqual([]);
     const covered = body.segments
       .filter((s: { attribute: string; released: boolean }) => s.attribute === "location" && s.released)
       .reduce((sum: number, s: { raters: number }) => sum + s.raters, 0);
-    // London = everyone − Remote − Berlin − New York − Lisbon no longer works: the next-smallest hides too.
+    // London = everyone − Remote − Berlin − New York − Lisbon no longer works: what the released
+    // locations leave of everyone holds London's 3 and at least 2 more.
     expect(60 - covered).toBeGreaterThanOrEqual(5);
-    expect(
-      body.segments.filter(
-        (s: { attribute: string; released: boolean }) => s.attribute === "location" && !s.released,
-      ).length,
-    ).toBeGreaterThanOrEqual(2);
   });
 
   it("lets no ±1 combination of up to 4 released segments, everyone included, describe 1 to 4 people", async () => {

@@ -9,17 +9,21 @@ const participationPrefix = "PART#";
 const count = z.int().min(0);
 
 /**
- * DESIGN §3.2: who took part and how much, kept apart from content. It holds counts and the
- * attribute snapshot of §3.3, never a thought id.
+ * DESIGN §3.2: who took part and how much, kept apart from content. Keyed by the participant's
+ * pseudonym (HMAC of conversation and person, author-key.ts), never the person: counts beside a
+ * userId would tell an operator who shared, and joined with the thoughts' snapshots, who wrote
+ * what (issue 9, attack 4). It holds counts and the generalised snapshot, never a thought id.
  */
 export const participationItem = defineItem({
   name: "participation",
-  key: ({ conversationId, userId }: { conversationId: string; userId: string }) => ({
+  key: ({ conversationId, participantKey }: { conversationId: string; participantKey: string }) => ({
     pk: conversationPartition(conversationId),
-    sk: `${participationPrefix}${userId}`,
+    sk: `${participationPrefix}${participantKey}`,
   }),
+  fromKey: ({ sk }) =>
+    sk.startsWith(participationPrefix) ? { participantKey: sk.slice(participationPrefix.length) } : {},
   schema: z.object({
-    userId: z.string().min(1),
+    participantKey: z.string().min(1),
     joinedDay: daySchema,
     attributes: attributeSnapshotSchema.default({}),
     thoughtCount: count.default(0),

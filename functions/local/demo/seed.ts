@@ -13,6 +13,7 @@ import type { Rater } from "../../repositories/ratings.js";
 import type { Services } from "../../services.js";
 import { releaseNow } from "../../workflows/release-round.js";
 import { screenForSharing } from "../../workflows/screen-share.js";
+import { snapshotFor } from "../../workflows/snapshot.js";
 import { type DemoPerson, demoPeople } from "./company.js";
 import { type DemoThought, demoContext, demoThoughts, demoTitle, themeBias } from "./thoughts.js";
 
@@ -200,15 +201,19 @@ async function shareAll(
   const authored = assignAuthors(participants, thoughts, conversation.settings.maxThoughtsPerPerson, random);
   let done = 0;
   await pool([...authored], concurrency, async ([author, own]) => {
-    const { authorKey } = personKeys(services.authorKeySecret, conversation.id, author.userId);
-    const joined = await services.participation.join(conversation.id, author.userId, async () => ({
-      ...author.attributes,
-    }));
+    const { authorKey, participantKey } = personKeys(
+      services.authorKeySecret,
+      conversation.id,
+      author.userId,
+    );
+    const joined = await services.participation.join(conversation.id, participantKey, () =>
+      snapshotFor(services, conversation, author.attributes),
+    );
     for (const { index, thought } of own) {
       const screened = await screenForSharing(services, screenThought(thought.text));
       await services.thoughts.share({
         conversationId: conversation.id,
-        userId: author.userId,
+        participantKey,
         text: screened.text,
         authorKey,
         attributes: joined.attributes,
@@ -347,10 +352,10 @@ async function rateAll(
   for (const [thoughtId] of exposure) {
     if (ratedIds.has(thoughtId)) continue;
     const simulated = raters.find((r) => {
-      const mine = personKeys(services.authorKeySecret, conversationId, r.userId).authorKey;
+      const mine = personKeys(services.authorKeySecret, conversationId, r.userId);
       return (
-        mine !== authors.get(thoughtId) &&
-        !entries.some((e) => e.thoughtId === thoughtId && e.rater.userId === r.userId)
+        mine.authorKey !== authors.get(thoughtId) &&
+        !entries.some((e) => e.thoughtId === thoughtId && e.rater.raterKey === mine.raterKey)
       );
     });
     if (!simulated) continue;
@@ -366,15 +371,11 @@ async function rateAll(
 
 /** Joins like the rating-batch route does; the rater carries the snapshot taken at joining. */
 async function raterOf(services: Services, conversationId: string, p: Participant): Promise<Rater> {
-  const joined = await services.participation.join(conversationId, p.userId, async () => ({
-    ...p.attributes,
-  }));
-  return {
-    conversationId,
-    userId: p.userId,
-    attributes: joined.attributes,
-    ...personKeys(services.authorKeySecret, conversationId, p.userId),
-  };
+  const keys = personKeys(services.authorKeySecret, conversationId, p.userId);
+  const joined = await services.participation.join(conversationId, keys.participantKey, async () =>
+    snapshotFor(services, await services.conversations.get(conversationId), p.attributes),
+  );
+  return { conversationId, attributes: joined.attributes, ...keys };
 }
 
 /**

@@ -111,7 +111,14 @@ export interface Seeded {
  */
 export async function seedClosedConversation(
   baseUrl: string,
-  options: { title?: string; ratingsPerPerson?: number; parallel?: number; thoughtsPerTopic?: number } = {},
+  options: {
+    title?: string;
+    ratingsPerPerson?: number;
+    parallel?: number;
+    thoughtsPerTopic?: number;
+    /** People who share but do not rate (so a group can have fewer than k raters). */
+    abstain?: readonly string[];
+  } = {},
 ): Promise<Seeded> {
   const api = apiClient(baseUrl);
   const t0 = performance.now();
@@ -127,7 +134,7 @@ export async function seedClosedConversation(
     body: { to: "sharing" },
   });
 
-  const people = starterDirectory.map((p) => p.email);
+  const people = starterDirectory.map((p) => p.email).filter((email) => !options.abstain?.includes(email));
   const employees = starterDirectory.filter((p) => p.role === "employee").map((p) => p.email);
   const all = Object.values(seedThoughts).flatMap((list) => list.slice(0, options.thoughtsPerTopic ?? 6));
   // Round-robin over employees: everyone shares one or two thoughts.

@@ -6,6 +6,7 @@ import { carryLoopForward } from "../report/loop-context.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
 import { releaseNow } from "./release-round.js";
+import { decideAndSaveCells } from "./snapshot.js";
 
 const audienceText = (audience: Audience) =>
   audience.kind === "everyone"
@@ -40,11 +41,11 @@ export async function transitionConversation(
     throw new ConflictError("Set a schedule (sharing, rating and closing times) before scheduling.");
   }
   // Opening counts who is invited now: the directory may have changed since the draft.
-  const invited =
+  const audience =
     to === "sharing" || to === "scheduled"
       ? (await s.directory.all()).filter((p) => p.active && audienceIncludes(current.audience, p.attributes))
-          .length
-      : current.invited;
+      : undefined;
+  const invited = audience ? audience.length : current.invited;
   // A typo ("Salse") would open to "0 of 0 invited": a person opening or scheduling it hears why.
   // The scheduler's clock (options.expected) still opens what a person scheduled.
   if (invited === 0 && (to === "sharing" || to === "scheduled") && !options.expected) {
@@ -54,6 +55,14 @@ export async function transitionConversation(
   }
   const moved = await s.conversations.transition(id, to, current.state, { invited });
   s.logger.info("conversation transition", { conversationId: id, from: current.state, to });
+
+  if (to === "sharing" && audience) {
+    // The snapshot cells come from the audience as it opens (workflows/snapshot.ts), so a join
+    // reads one item. Should this fail, the first join decides them.
+    await decideAndSaveCells(s, current, audience).catch((error: Error) =>
+      s.logger.error("snapshot cells failed", { conversationId: id, error: error.name }),
+    );
+  }
 
   if (current.state === "sharing") {
     // Sharing's end cuts a round: no thought waits into rating (DESIGN §3.7). Should it fail, the

@@ -37,13 +37,14 @@ beforeAll(async () => {
   const started = performance.now();
   const ready = performance.now();
   // Stored snapshots are cells of at least k people (docs/anonymity.md, "Joins in the table"), so
-  // a group under k raters needs people who do not rate: two of the five the starter directory's
-  // London cell holds, leaving it 3 raters — hidden, which the page must show without a number.
+  // a group under k needs people who take no part: two of the five the starter directory's
+  // London cell holds, leaving it 3 participants and raters — hidden, and the page must show it
+  // without a number.
   seeded = await seedClosedConversation(e2e.url, {
     thoughtsPerTopic: 4,
     ratingsPerPerson: 5,
     parallel: 10,
-    abstain: ["jade.nguyen@example.com", "sam.taylor@example.com"],
+    absent: ["jade.nguyen@example.com", "sam.taylor@example.com"],
   });
   console.info(
     `server and browser in ${Math.round(ready - started)} ms; seeded ${seeded.thoughts} thoughts and ${seeded.ratings} ratings`,

@@ -116,8 +116,8 @@ export async function seedClosedConversation(
     ratingsPerPerson?: number;
     parallel?: number;
     thoughtsPerTopic?: number;
-    /** People who share but do not rate (so a group can have fewer than k raters). */
-    abstain?: readonly string[];
+    /** People who take no part (so a group can have fewer than k participants and raters). */
+    absent?: readonly string[];
   } = {},
 ): Promise<Seeded> {
   const api = apiClient(baseUrl);
@@ -134,8 +134,12 @@ export async function seedClosedConversation(
     body: { to: "sharing" },
   });
 
-  const people = starterDirectory.map((p) => p.email).filter((email) => !options.abstain?.includes(email));
-  const employees = starterDirectory.filter((p) => p.role === "employee").map((p) => p.email);
+  const present = (email: string) => !options.absent?.includes(email);
+  const people = starterDirectory.map((p) => p.email).filter(present);
+  const employees = starterDirectory
+    .filter((p) => p.role === "employee")
+    .map((p) => p.email)
+    .filter(present);
   const all = Object.values(seedThoughts).flatMap((list) => list.slice(0, options.thoughtsPerTopic ?? 6));
   // Round-robin over employees: everyone shares one or two thoughts.
   await Promise.all(

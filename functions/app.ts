@@ -12,22 +12,10 @@ import {
   ValidationError,
 } from "./errors.js";
 import { usePlainZodMessages } from "./lib/plain-zod-messages.js";
-import { adminRoutes } from "./routes/admin.js";
 import { admissionControl } from "./routes/admission.js";
-import { authRoutes } from "./routes/auth.js";
-import { conversationRoutes } from "./routes/conversations.js";
-import { cycleRoutes } from "./routes/cycles.js";
-import { demoRoutes } from "./routes/demo.js";
-import { directoryRoutes } from "./routes/directory.js";
+import { servedApiDocument } from "./routes/api-document.js";
 import { createRouter } from "./routes/http.js";
-import { liveRoutes } from "./routes/live.js";
-import { meRoutes } from "./routes/me.js";
-import { moderationRoutes } from "./routes/moderation.js";
-import { ratingRoutes } from "./routes/ratings.js";
-import { reportRoutes } from "./routes/reports.js";
-import { responseRoutes } from "./routes/responses.js";
-import { shapingRoutes } from "./routes/shaping.js";
-import { thoughtRoutes } from "./routes/thoughts.js";
+import { apiRoutes } from "./routes/index.js";
 import { type AppDeps, createServices, type Services } from "./services.js";
 
 /** Routes anyone may call: sign-in (embedded default only), the API description and health. */
@@ -92,35 +80,8 @@ export function createApp(deps: AppDeps | Services) {
   });
   api.use("*", (c, next) => (publicPaths.some((p) => p.test(c.req.path)) ? next() : authenticated(c, next)));
 
-  const routes = api
-    .route("/", authRoutes(s))
-    .route("/", meRoutes(s))
-    .route("/", moderationRoutes(s))
-    .route("/conversations", conversationRoutes(s))
-    .route("/conversations", thoughtRoutes(s))
-    .route("/conversations", ratingRoutes(s))
-    .route("/directory", directoryRoutes(s))
-    .route("/", reportRoutes(s))
-    .route("/", responseRoutes(s))
-    .route("/", shapingRoutes(s))
-    .route("/", liveRoutes(s))
-    .route("/cycles", cycleRoutes(s))
-    .route("/", adminRoutes(s))
-    .route("/", demoRoutes(s));
-
-  routes.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-  });
-  routes.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Groundswell API",
-      version: "1.0.0",
-      description: "Anonymous, asynchronous strategy conversations. Errors are RFC 9457 problem details.",
-    },
-  });
+  const routes = api.route("/", apiRoutes(s));
+  routes.get("/openapi.json", async (c) => c.json(await servedApiDocument(routes)));
   routes.get("/health", (c) => c.json({ ok: true }));
 
   const app = new Hono().route("/api", routes);

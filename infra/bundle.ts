@@ -56,6 +56,42 @@ export const zodNamespacePlugin: Plugin = {
   },
 };
 
+const documentNamespace = "groundswell-openapi-document";
+
+/**
+ * The API's OpenAPI document is generated when the bundle is built, not at run time: the
+ * generator (@asteasolutions/zod-to-openapi, ~30 KB minified) then stays out of the API's cold
+ * start. The document comes from the same route declarations as everywhere else
+ * (infra/openapi-document.ts); in the bundle, routes/api-document.ts answers it from a lazy chunk
+ * loaded by the first GET /api/openapi.json, and @hono/zod-openapi gets a registry that keeps
+ * nothing (infra/openapi-registry-stub.ts). test/unit/bundles.test.ts checks the bundle serves
+ * the document the app generates.
+ */
+export const openApiAtBuildPlugin: Plugin = {
+  name: "openapi-at-build",
+  setup(builder) {
+    builder.onResolve({ filter: /^@asteasolutions\/zod-to-openapi$/ }, (args) =>
+      /[\\/]@hono[\\/]zod-openapi[\\/]/.test(args.importer)
+        ? { path: join(repoRoot, "infra/openapi-registry-stub.ts") }
+        : undefined,
+    );
+    builder.onLoad({ filter: /[\\/]functions[\\/]routes[\\/]api-document\.ts$/ }, () => ({
+      contents: `let document;
+export const servedApiDocument = async () => (document ??= (await import("${documentNamespace}")).default);`,
+      loader: "js",
+      resolveDir: repoRoot,
+    }));
+    builder.onResolve({ filter: new RegExp(`^${documentNamespace}$`) }, (args) => ({
+      path: args.path,
+      namespace: documentNamespace,
+    }));
+    builder.onLoad({ filter: /.*/, namespace: documentNamespace }, async () => {
+      const { buildApiDocument } = await import("./openapi-document.js");
+      return { contents: JSON.stringify(buildApiDocument()), loader: "json" };
+    });
+  },
+};
+
 export interface BundleResult {
   /** The bundle, `<outdir>/index.mjs` (the handler is `index.handler`). */
   readonly file: string;
@@ -109,7 +145,7 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     banner: {
       js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
     },
-    plugins: [zodNamespacePlugin],
+    plugins: [openApiAtBuildPlugin, zodNamespacePlugin],
     metafile: true,
     logLevel: "warning",
   });

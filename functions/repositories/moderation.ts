@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
 import type { Db } from "../db/client.js";
-import { cancelledConditions } from "../db/errors.js";
+import { cancelledConditions, withConflictRetry } from "../db/errors.js";
 import {
   type FlagReason,
   flagItem,
-  type ModerationAction,
   type ModerationLogEntry,
   moderationLogItem,
   moderationLogOf,
@@ -13,15 +13,66 @@ import {
   reviewItem,
   reviewsOf,
 } from "../db/items/moderation.js";
-import { thoughtItem } from "../db/items/thoughts.js";
+import { type Thought, thoughtItem } from "../db/items/thoughts.js";
 import { getItem, queryPage } from "../db/query.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import type { BulkOutcome } from "../domain/moderation.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { today } from "../lib/day.js";
 import { AuditRepository, type ModeratorPseudonym } from "./audit.js";
 import { waitingAdd } from "./rounds.js";
 
 const queueLimit = 200;
 const logLimit = 100;
+/** Transactions one bulk request runs at once. */
+const bulkConcurrency = 4;
+
+export type Decision =
+  | { readonly action: "hide" | "keep" | "restore" }
+  | { readonly action: "redact"; readonly text: string };
+
+/** A thought and its queue entry as read before deciding. */
+interface Current {
+  readonly thought?: Thought;
+  readonly entry?: ReviewEntry;
+}
+
+/**
+ * Whether a decision can go ahead on what was read: "go", "unchanged" when the thought is already
+ * as asked, or the error that explains why not.
+ */
+function judge({ thought, entry }: Current, decision: Decision): "go" | "unchanged" {
+  if (!thought || entry?.state === "held")
+    throw new NotFoundError("No thought in this conversation's moderation queue has this id.");
+  const kept = !entry && thought.status === "visible";
+  const decidedOtherwise = () =>
+    new ConflictError(
+      `Another moderator decided this thought already: it is ${thought.status === "hidden" ? "hidden" : "visible"} now.`,
+    );
+  switch (decision.action) {
+    case "hide":
+      if (entry?.state === "open") return "go";
+      if (thought.status === "hidden") return "unchanged";
+      throw decidedOtherwise();
+    case "keep":
+      if (entry?.state === "open") return "go";
+      if (kept) return "unchanged";
+      throw decidedOtherwise();
+    case "restore":
+      if (entry?.state === "hidden") return "go";
+      if (kept) return "unchanged";
+      throw decidedOtherwise();
+    case "redact":
+      if (entry?.state === "open") {
+        if (decision.text === thought.text)
+          throw new ValidationError("The edited text is the same as the thought: approve it instead.", [
+            { path: "text", message: "remove the name or detail first" },
+          ]);
+        return "go";
+      }
+      if (kept && thought.text === decision.text) return "unchanged";
+      throw decidedOtherwise();
+  }
+}
 
 /**
  * DESIGN §3 and issue "Strategy cycles" item 4: flags, the moderator queue and its log. Flags and
@@ -92,98 +143,195 @@ export class ModerationRepository {
   /**
    * Hide takes a thought out of rating batches (it leaves the exposure index) and reports; restore
    * and keep make it visible, and it joins the rating pool at the next release round (a thought
-   * kept while in the pool, flagged by raters, stays there). The decision, the queue entry, the
-   * log line and the audit log's tally are one transaction; the log and the tally both name the
-   * moderator by pseudonym, by day.
+   * kept while in the pool, flagged by raters, stays there). Redact is keep with the moderator's
+   * edited text: the text is replaced, the original is not kept anywhere. The decision, the queue
+   * entry, the log line and the audit log's tally are one transaction, conditional on the thought
+   * and its queue entry being as they were read; the log and the tally both name the moderator by
+   * pseudonym, by day.
+   *
+   * "unchanged" when the thought is already as asked (a repeated request, or another moderator
+   * did the same): nothing is written twice. A thought another moderator decided differently is a
+   * ConflictError; one not (yet) in the queue a NotFoundError.
    */
   async decide(
     conversationId: string,
     thoughtId: string,
-    action: ModerationAction,
+    decision: Decision,
     moderator: ModeratorPseudonym,
     now = new Date(),
-  ): Promise<void> {
-    const at = today(now);
-    const current = await getItem(this.db, thoughtItem, { conversationId, id: thoughtId });
-    if (!current) throw new NotFoundError("No thought has this id.");
-    const stays = action !== "hide" && current.pooled;
-    // Keep and restore wait for a round: the time of a quick pre-moderation decision would
-    // otherwise be the time the thought arrived (DESIGN §3.7).
+    read?: Current,
+  ): Promise<"done" | "unchanged"> {
+    const current = read ?? (await this.current(conversationId, thoughtId));
+    const verdict = judge(current, decision);
+    if (verdict !== "go") return verdict;
+    try {
+      await withConflictRetry(() =>
+        this.db.doc.send(
+          new TransactWriteCommand({
+            TransactItems: this.decision(conversationId, thoughtId, decision, current, moderator, now),
+          }),
+        ),
+      );
+      return "done";
+    } catch (error) {
+      if (!cancelledConditions(error)) throw error;
+      // Someone decided it between our read and our write: say what it is now.
+      const again = judge(await this.current(conversationId, thoughtId), decision);
+      if (again === "unchanged") return again;
+      throw new ConflictError("Another moderator decided this thought meanwhile; reload the queue.");
+    }
+  }
+
+  /**
+   * Several thoughts, one decision, each in its own conditional transaction (a few at a time): one
+   * thought's conflict never undoes another's. Reads all of them in two batch reads first.
+   */
+  async decideMany(
+    conversationId: string,
+    thoughtIds: readonly string[],
+    decision: Decision,
+    moderator: ModeratorPseudonym,
+    now = new Date(),
+  ): Promise<{ thoughtId: string; outcome: BulkOutcome; detail?: string }[]> {
+    const fields = thoughtIds.map((thoughtId) => ({ conversationId, thoughtId }));
+    const [thoughts, entries] = await Promise.all([
+      batchGet(
+        this.db,
+        thoughtItem,
+        fields.map((f) => ({ conversationId, id: f.thoughtId })),
+      ),
+      batchGet(this.db, reviewItem, fields),
+    ]);
+    const results: { thoughtId: string; outcome: BulkOutcome; detail?: string }[] = [];
+    const next = thoughtIds.entries();
+    const worker = async () => {
+      for (const [i, thoughtId] of next) {
+        const read = { thought: thoughts[i], entry: entries[i] };
+        try {
+          results[i] = {
+            thoughtId,
+            outcome: await this.decide(conversationId, thoughtId, decision, moderator, now, read),
+          };
+        } catch (error) {
+          if (error instanceof NotFoundError)
+            results[i] = { thoughtId, outcome: "not-found", detail: error.message };
+          else if (error instanceof ConflictError)
+            results[i] = { thoughtId, outcome: "conflict", detail: error.message };
+          else throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: bulkConcurrency }, worker));
+    return results;
+  }
+
+  private async current(conversationId: string, thoughtId: string): Promise<Current> {
+    const [thought, entry] = await Promise.all([
+      getItem(this.db, thoughtItem, { conversationId, id: thoughtId }, { consistent: true }),
+      getItem(this.db, reviewItem, { conversationId, thoughtId }, { consistent: true }),
+    ]);
+    return { thought, entry };
+  }
+
+  private decision(
+    conversationId: string,
+    thoughtId: string,
+    decision: Decision,
+    { thought, entry }: Current,
+    moderator: ModeratorPseudonym,
+    now: Date,
+  ) {
+    if (!thought || !entry) throw new Error("judge() lets only a thought with a queue entry through");
+    const { action } = decision;
+    const stays = action !== "hide" && thought.pooled;
+    // Keep, restore and redact wait for a round: the time of a quick pre-moderation decision
+    // would otherwise be the time the thought arrived (DESIGN §3.7).
+    const text: Record<string, string> = decision.action === "redact" ? { "#text": "text" } : {};
+    const edit = decision.action === "redact" ? ", #text = :text, editedByModerator = :yes" : "";
+    const editValues: Record<string, unknown> =
+      decision.action === "redact" ? { ":text": decision.text, ":yes": true } : {};
     const thoughtUpdate =
       action === "hide"
         ? {
             UpdateExpression: "SET #st = :hidden, pooled = :no REMOVE expPk",
-            condition: "attribute_exists(pk)",
-            values: { ":hidden": "hidden", ":no": false },
+            condition: "#st = :was",
+            values: { ":hidden": "hidden", ":no": false, ":was": thought.status },
           }
         : stays
           ? {
-              UpdateExpression: "SET needsReview = :no",
+              UpdateExpression: `SET needsReview = :no${edit}`,
               condition: "#st = :visible AND attribute_exists(expPk)",
-              values: { ":no": false, ":visible": "visible" },
+              values: { ":no": false, ":visible": "visible", ...editValues },
             }
           : {
-              UpdateExpression: "SET #st = :visible, needsReview = :no, pooled = :no REMOVE expPk",
+              UpdateExpression: `SET #st = :visible, needsReview = :no, pooled = :no${edit} REMOVE expPk`,
               condition: "#st = :was",
-              values: { ":visible": "visible", ":no": false, ":was": current.status },
+              values: { ":visible": "visible", ":no": false, ":was": thought.status, ...editValues },
             };
-    try {
-      await this.db.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.db.tableName,
-                Key: thoughtItem.key({ conversationId, id: thoughtId }),
-                UpdateExpression: thoughtUpdate.UpdateExpression,
-                ConditionExpression: thoughtUpdate.condition,
-                ExpressionAttributeNames: { "#st": "status" },
-                ExpressionAttributeValues: thoughtUpdate.values,
-              },
+    // The queue entry must still be in the state it was read in (open, or hidden for restore).
+    const entryCondition =
+      entry.state === "hidden"
+        ? { ConditionExpression: "#st = :from", ExpressionAttributeValues: { ":from": "hidden" } }
+        : {
+            ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#st) OR #st = :from)",
+            ExpressionAttributeValues: { ":from": "open" },
+          };
+    return [
+      {
+        Update: {
+          TableName: this.db.tableName,
+          Key: thoughtItem.key({ conversationId, id: thoughtId }),
+          UpdateExpression: thoughtUpdate.UpdateExpression,
+          ConditionExpression: thoughtUpdate.condition,
+          ExpressionAttributeNames: { "#st": "status", ...text },
+          ExpressionAttributeValues: thoughtUpdate.values,
+        },
+      },
+      action === "hide"
+        ? {
+            Update: {
+              TableName: this.db.tableName,
+              Key: reviewItem.key({ conversationId, thoughtId }),
+              UpdateExpression: "SET #st = :hidden",
+              ConditionExpression: entryCondition.ConditionExpression,
+              ExpressionAttributeNames: { "#st": "state" },
+              ExpressionAttributeValues: { ":hidden": "hidden", ...entryCondition.ExpressionAttributeValues },
             },
-            action === "hide"
-              ? {
-                  Update: {
-                    TableName: this.db.tableName,
-                    Key: reviewItem.key({ conversationId, thoughtId }),
-                    UpdateExpression:
-                      "SET thoughtId = :id, #st = :hidden, reasons = if_not_exists(reasons, :none)",
-                    ExpressionAttributeNames: { "#st": "state" },
-                    ExpressionAttributeValues: { ":id": thoughtId, ":hidden": "hidden", ":none": [] },
-                  },
-                }
-              : {
-                  Delete: {
-                    TableName: this.db.tableName,
-                    Key: reviewItem.key({ conversationId, thoughtId }),
-                  },
-                },
-            {
-              Put: {
-                TableName: this.db.tableName,
-                Item: moderationLogItem.toItem({
-                  conversationId,
-                  id: randomUUID(),
-                  at,
-                  thoughtId,
-                  action,
-                  moderatorKey: moderator.key,
-                  role: moderator.role,
-                }),
-              },
+          }
+        : {
+            Delete: {
+              TableName: this.db.tableName,
+              Key: reviewItem.key({ conversationId, thoughtId }),
+              ConditionExpression: entryCondition.ConditionExpression,
+              ExpressionAttributeNames: { "#st": "state" },
+              ExpressionAttributeValues: entryCondition.ExpressionAttributeValues,
             },
-            new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
-            ...(action !== "hide" && !stays
-              ? [waitingAdd(this.db.tableName, conversationId, thoughtId)]
-              : []),
-          ],
-        }),
-      );
-    } catch (error) {
-      if (cancelledConditions(error))
-        throw new ConflictError("The thought changed meanwhile; reload the queue.");
-      throw error;
-    }
+          },
+      {
+        Put: {
+          TableName: this.db.tableName,
+          Item: moderationLogItem.toItem({
+            conversationId,
+            id: randomUUID(),
+            at: today(now),
+            thoughtId,
+            action,
+            moderatorKey: moderator.key,
+            role: moderator.role,
+          }),
+        },
+      },
+      new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
+      ...(action !== "hide" && !stays ? [waitingAdd(this.db.tableName, conversationId, thoughtId)] : []),
+    ];
+  }
+
+  /**
+   * Open entries of a conversation, up to the queue's page (200): the moderation count in the
+   * navigation. Held entries (not yet released by a round) are not counted.
+   */
+  async openCount(conversationId: string): Promise<number> {
+    return (await this.queue(conversationId, "open")).length;
   }
 
   /** Newest first; an unreadable entry is logged and left out. */

@@ -1,7 +1,13 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { conversationPartition, counterShards } from "../db/items/conversations.js";
+import { reviewItem } from "../db/items/moderation.js";
 import { isWaitingKey, roundStateItem, roundsOf, roundWaitingItem } from "../db/items/rounds.js";
 import { thoughtItem } from "../db/items/thoughts.js";
 import { queryRaw, type StoredKey } from "../db/query.js";
@@ -19,6 +25,8 @@ export interface WaitingThought {
 
 export interface RoundState {
   readonly waiting: readonly WaitingThought[];
+  /** Thoughts held for a moderator, whose queue entries open at the next round. */
+  readonly held: readonly WaitingThought[];
   readonly lastBoundary?: number;
   readonly released?: Counts;
 }
@@ -38,6 +46,18 @@ export function waitingAdd(tableName: string, conversationId: string, thoughtId:
   };
 }
 
+/** A transaction item that puts a held thought into the next round's held set (the queue's round). */
+export function heldAdd(tableName: string, conversationId: string, thoughtId: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: roundWaitingItem.key({ conversationId, shard: Math.floor(Math.random() * counterShards) }),
+      UpdateExpression: "ADD held :id",
+      ExpressionAttributeValues: { ":id": new Set([thoughtId]) },
+    },
+  };
+}
+
 export class RoundRepository {
   constructor(
     private readonly db: Db,
@@ -50,6 +70,7 @@ export class RoundRepository {
    */
   async state(conversationId: string): Promise<RoundState> {
     const waiting: WaitingThought[] = [];
+    const held: WaitingThought[] = [];
     let lastBoundary: number | undefined;
     let released: Counts | undefined;
     let startKey: StoredKey | undefined;
@@ -58,7 +79,10 @@ export class RoundRepository {
       for (const raw of page.items) {
         if (typeof raw.sk === "string" && isWaitingKey(raw.sk)) {
           const set = roundWaitingItem.parseOrSkip(raw, this.db.logger);
-          if (set) for (const thoughtId of set.waiting) waiting.push({ thoughtId, shard: set.shard });
+          if (set) {
+            for (const thoughtId of set.waiting) waiting.push({ thoughtId, shard: set.shard });
+            for (const thoughtId of set.held) held.push({ thoughtId, shard: set.shard });
+          }
         } else {
           const state = roundStateItem.parseOrSkip(raw, this.db.logger);
           lastBoundary = state?.lastBoundary;
@@ -67,7 +91,7 @@ export class RoundRepository {
       }
       startKey = page.lastKey;
     } while (startKey);
-    return { waiting, lastBoundary, released };
+    return { waiting, held, lastBoundary, released };
   }
 
   /**
@@ -123,7 +147,34 @@ export class RoundRepository {
    * Returns how many thoughts joined the pool.
    */
   async release(conversationId: string, waiting: readonly WaitingThought[]): Promise<number> {
-    const order = shuffle([...waiting], this.random);
+    return this.releaseSet(conversationId, waiting, "waiting", (id) => this.pool(conversationId, id));
+  }
+
+  /**
+   * Opens the queue entries of held thoughts to moderators, like `release` (shuffled, in chunks,
+   * one at a time when a chunk fails): an entry decided or gone meanwhile only leaves the set.
+   * Returns how many entries opened.
+   */
+  async openHeld(conversationId: string, held: readonly WaitingThought[]): Promise<number> {
+    return this.releaseSet(conversationId, held, "held", (thoughtId) => ({
+      Update: {
+        TableName: this.db.tableName,
+        Key: reviewItem.key({ conversationId, thoughtId }),
+        UpdateExpression: "SET #st = :open",
+        ConditionExpression: "#st = :held",
+        ExpressionAttributeNames: { "#st": "state" },
+        ExpressionAttributeValues: { ":open": "open", ":held": "held" },
+      },
+    }));
+  }
+
+  private async releaseSet(
+    conversationId: string,
+    members: readonly WaitingThought[],
+    set: "waiting" | "held",
+    update: (thoughtId: string) => { Update: UpdateCommandInput & { UpdateExpression: string } },
+  ): Promise<number> {
+    const order = shuffle([...members], this.random);
     let released = 0;
     for (let i = 0; i < order.length; i += releaseChunk) {
       const chunk = order.slice(i, i + releaseChunk);
@@ -131,10 +182,7 @@ export class RoundRepository {
         await withConflictRetry(() =>
           this.db.doc.send(
             new TransactWriteCommand({
-              TransactItems: [
-                ...uniqueIds(chunk).map((id) => this.pool(conversationId, id)),
-                ...this.leaveWaiting(conversationId, chunk),
-              ],
+              TransactItems: [...uniqueIds(chunk).map(update), ...this.leaveSet(conversationId, chunk, set)],
             }),
           ),
         );
@@ -143,7 +191,7 @@ export class RoundRepository {
         if (!cancelledConditions(error)) throw error;
         for (const id of uniqueIds(chunk)) {
           try {
-            await this.db.doc.send(new UpdateCommand(this.pool(conversationId, id).Update));
+            await this.db.doc.send(new UpdateCommand(update(id).Update));
             released++;
           } catch (single) {
             if (!isConditionFailure(single)) throw single;
@@ -151,7 +199,7 @@ export class RoundRepository {
         }
         await withConflictRetry(() =>
           this.db.doc.send(
-            new TransactWriteCommand({ TransactItems: this.leaveWaiting(conversationId, chunk) }),
+            new TransactWriteCommand({ TransactItems: this.leaveSet(conversationId, chunk, set) }),
           ),
         );
       }
@@ -177,7 +225,7 @@ export class RoundRepository {
     };
   }
 
-  private leaveWaiting(conversationId: string, chunk: readonly WaitingThought[]) {
+  private leaveSet(conversationId: string, chunk: readonly WaitingThought[], set: "waiting" | "held") {
     const byShard = new Map<number, Set<string>>();
     for (const { thoughtId, shard } of chunk)
       byShard.set(shard, (byShard.get(shard) ?? new Set()).add(thoughtId));
@@ -185,7 +233,7 @@ export class RoundRepository {
       Update: {
         TableName: this.db.tableName,
         Key: roundWaitingItem.key({ conversationId, shard }),
-        UpdateExpression: "DELETE waiting :ids",
+        UpdateExpression: `DELETE ${set} :ids`,
         ExpressionAttributeValues: { ":ids": ids },
       },
     }));

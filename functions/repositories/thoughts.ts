@@ -19,7 +19,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { today } from "../lib/day.js";
 import { counterIncrement } from "./counters.js";
 import { idempotencyPut, replayedResult } from "./idempotency.js";
-import { waitingAdd } from "./rounds.js";
+import { heldAdd, waitingAdd } from "./rounds.js";
 
 export interface NewThought {
   readonly conversationId: string;
@@ -30,7 +30,7 @@ export interface NewThought {
   readonly attributes: Record<string, string>;
   readonly status: ThoughtStatus;
   readonly needsReview: boolean;
-  /** Why screening sent it to a moderator (screen.ts); shown in the moderation queue. */
+  /** Why it waits for a moderator (domain/moderation.ts holdReasons); shown in the queue. */
   readonly reviewReasons: readonly string[];
   readonly maxPerPerson: number;
   readonly idempotency: { readonly recordKey: string; readonly requestHash: string };
@@ -45,7 +45,8 @@ export class ThoughtRepository {
   /**
    * One transaction: the idempotency record, the thought, the author's count (capped), the
    * conversation counter and a check that the conversation still takes thoughts; a visible thought
-   * is added to the waiting set of the next release round, never straight to the rating pool.
+   * is added to the waiting set of the next release round, never straight to the rating pool, and
+   * a held one to the round's held set (its queue entry opens to moderators at that round).
    * Either all of it lands or none of it does; a replay with the same key returns the first thought.
    */
   async share(input: NewThought): Promise<{ thought: Thought; replayed: boolean }> {
@@ -60,6 +61,7 @@ export class ThoughtRepository {
       createdDay: today(),
       status: input.status,
       needsReview: input.needsReview,
+      editedByModerator: false,
       pooled: false,
       exposure: 0,
       ratingCount: 0,
@@ -106,10 +108,12 @@ export class ThoughtRepository {
                   ExpressionAttributeValues: { ":sharing": "sharing" },
                 },
               },
-              // Last, so the positions above stay what the error handling below reads.
-              ...(visible ? [waitingAdd(table, input.conversationId, id)] : []),
-              ...(input.needsReview || !visible
-                ? [
+              // Last, so the positions above stay what the error handling below reads. A held
+              // thought's queue entry stays `held` until the next round opens it to moderators.
+              ...(visible
+                ? [waitingAdd(table, input.conversationId, id)]
+                : [
+                    heldAdd(table, input.conversationId, id),
                     {
                       Put: {
                         TableName: table,
@@ -118,11 +122,11 @@ export class ThoughtRepository {
                           thoughtId: id,
                           reasons: [...input.reviewReasons],
                           flags: 0,
+                          state: "held",
                         }),
                       },
                     },
-                  ]
-                : []),
+                  ]),
             ],
           }),
         ),

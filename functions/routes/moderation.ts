@@ -1,7 +1,12 @@
 import * as z from "zod";
+import type { Caller } from "../auth/verify.js";
 import { flagReasons } from "../db/items/moderation.js";
 import { flaggerKey, moderatorKey, personKeys } from "../domain/author-key.js";
+import { maxBulkDecisions } from "../domain/moderation.js";
 import { can } from "../domain/person.js";
+import { screenThought } from "../domain/screen.js";
+import { ValidationError } from "../errors.js";
+import type { ModeratorPseudonym } from "../repositories/audit.js";
 import type { Services } from "../services.js";
 import { loadForParticipant } from "./access.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";
@@ -45,20 +50,82 @@ const queueRoute = protectedRoute(can.facilitate, {
   responses: { 200: json(z.object({ items: z.array(entrySchema) }), "The queue"), ...problems(404) },
 });
 
+/** The moderator's edited text: a name or detail taken out, the idea kept (DESIGN §3.5). */
+const redactedText = z.string().trim().min(3).max(4000);
+
+const decisionSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.enum(["hide", "restore", "keep"]) }),
+  z.object({ action: z.literal("redact"), text: redactedText }),
+]);
+
+const outcomeSchema = z.enum(["done", "unchanged", "conflict", "not-found"]);
+
 const decideRoute = protectedRoute(can.facilitate, {
   method: "post",
   path: "/conversations/{id}/moderation/{thoughtId}",
-  summary: "Hide a thought, restore a hidden one, or keep a flagged one visible",
+  summary:
+    "Hide a thought, restore a hidden one, keep a flagged one visible, or redact it (keep it with a name or detail removed)",
   request: {
     params: z.object({ id: idParam, thoughtId: idParam }),
+    body: { content: { "application/json": { schema: decisionSchema } }, required: true },
+  },
+  responses: {
+    200: json(
+      z.object({ thoughtId: z.string(), action: z.string(), outcome: z.enum(["done", "unchanged"]) }),
+      "Done (unchanged: it was already so)",
+    ),
+    ...problems(404, 409),
+  },
+});
+
+const bulkRoute = protectedRoute(can.facilitate, {
+  method: "post",
+  path: "/conversations/{id}/moderation-decisions",
+  summary: `Approve or hide up to ${maxBulkDecisions} thoughts in one request, each decided on its own`,
+  request: {
+    params: z.object({ id: idParam }),
     body: {
-      content: { "application/json": { schema: z.object({ action: z.enum(["hide", "restore", "keep"]) }) } },
+      content: {
+        "application/json": {
+          schema: z.object({
+            action: z.enum(["hide", "keep"]),
+            thoughtIds: z
+              .array(idParam)
+              .min(1)
+              .max(maxBulkDecisions, `at most ${maxBulkDecisions} thoughts in one request`)
+              .refine((ids) => new Set(ids).size === ids.length, "a thought is named twice"),
+          }),
+        },
+      },
       required: true,
     },
   },
   responses: {
-    200: json(z.object({ thoughtId: z.string(), action: z.string() }), "Done"),
-    ...problems(404, 409),
+    200: json(
+      z.object({
+        action: z.string(),
+        results: z.array(
+          z.object({ thoughtId: z.string(), outcome: outcomeSchema, detail: z.string().optional() }),
+        ),
+      }),
+      "One outcome per thought, in the order asked; a failed one changed nothing",
+    ),
+    ...problems(404),
+  },
+});
+
+const waitingRoute = protectedRoute(can.facilitate, {
+  method: "get",
+  path: "/moderation/waiting",
+  summary: "How many thoughts wait for a moderator, per running conversation (the navigation's count)",
+  responses: {
+    200: json(
+      z.object({
+        total: z.int(),
+        conversations: z.array(z.object({ id: z.string(), title: z.string(), waiting: z.int() })),
+      }),
+      "The counts",
+    ),
   },
 });
 
@@ -85,7 +152,34 @@ const logRoute = protectedRoute(can.facilitate, {
   },
 });
 
+/** Conversations whose queue can hold something to decide. */
+const moderatedStates = new Set(["sharing", "rating", "closed"]);
+/** The navigation's count reads at most this many conversations' queues (the newest). */
+const maxCountedConversations = 20;
+
 export function moderationRoutes(s: Services) {
+  const moderator = (caller: Caller, conversationId: string): ModeratorPseudonym => ({
+    key: moderatorKey(s.authorKeySecret, conversationId, caller.userId),
+    role: caller.roles.includes("admin") ? "admin" : "facilitator",
+  });
+
+  /**
+   * A moderator's edit is cleaned and screened for contact details like a shared thought (an edit
+   * cannot put an email address back) and bounded by the conversation's length limit.
+   */
+  const redaction = async (conversationId: string, text: string) => {
+    const conversation = await s.conversations.get(conversationId);
+    const cleaned = screenThought(text).text;
+    const limit = conversation.settings.thoughtMaxLength;
+    if (cleaned.length < 3)
+      throw new ValidationError("The edited thought is empty.", [{ path: "text", message: "keep the idea" }]);
+    if (cleaned.length > limit)
+      throw new ValidationError(`The edited thought is longer than ${limit} characters.`, [
+        { path: "text", message: `at most ${limit} characters` },
+      ]);
+    return cleaned;
+  };
+
   return createRouter()
     .openapi(flagRoute, async (c) => {
       const caller = c.get("caller");
@@ -120,13 +214,38 @@ export function moderationRoutes(s: Services) {
     .openapi(decideRoute, async (c) => {
       const caller = c.get("caller");
       const { id, thoughtId } = c.req.valid("param");
-      const { action } = c.req.valid("json");
+      const body = c.req.valid("json");
+      const decision =
+        body.action === "redact" ? { action: "redact" as const, text: await redaction(id, body.text) } : body;
       // The audit log's tally is written in the same transaction, under the same pseudonym.
-      await s.moderation.decide(id, thoughtId, action, {
-        key: moderatorKey(s.authorKeySecret, id, caller.userId),
-        role: caller.roles.includes("admin") ? "admin" : "facilitator",
-      });
-      return c.json({ thoughtId, action }, 200);
+      const outcome = await s.moderation.decide(id, thoughtId, decision, moderator(caller, id));
+      return c.json({ thoughtId, action: body.action, outcome }, 200);
+    })
+    .openapi(bulkRoute, async (c) => {
+      const caller = c.get("caller");
+      const { id } = c.req.valid("param");
+      const { action, thoughtIds } = c.req.valid("json");
+      await s.conversations.get(id);
+      const results = await s.moderation.decideMany(id, thoughtIds, { action }, moderator(caller, id));
+      return c.json({ action, results }, 200);
+    })
+    .openapi(waitingRoute, async (c) => {
+      const { items } = await s.conversations.list();
+      const running = items
+        .filter((conv) => moderatedStates.has(conv.state))
+        .slice(0, maxCountedConversations);
+      const counted = await Promise.all(
+        running.map(async (conv) => ({
+          id: conv.id,
+          title: conv.title,
+          waiting: await s.moderation.openCount(conv.id),
+        })),
+      );
+      const conversations = counted.filter((conv) => conv.waiting > 0);
+      return c.json(
+        { total: conversations.reduce((sum, conv) => sum + conv.waiting, 0), conversations },
+        200,
+      );
     })
     .openapi(logRoute, async (c) =>
       c.json({ entries: await s.moderation.log(c.req.valid("param").id) }, 200),

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { Thought } from "../db/items/thoughts.js";
 import { idempotencyRecordKey, personKeys } from "../domain/author-key.js";
+import { queueReasons } from "../domain/moderation.js";
 import { can } from "../domain/person.js";
 import { initialStatus, screenThought } from "../domain/screen.js";
 import { ValidationError } from "../errors.js";
@@ -18,6 +19,8 @@ const myThoughtSchema = z.object({
   needsReview: z.boolean(),
   /** In the rating pool; a visible thought that is not waits for the next release round (DESIGN §3.7). */
   pooled: z.boolean(),
+  /** A moderator removed a name or detail from it (redact-and-keep): the text shown is theirs. */
+  editedByModerator: z.boolean(),
 });
 
 const shareResultSchema = myThoughtSchema.extend({
@@ -59,6 +62,7 @@ const asMine = (t: Thought) => ({
   status: t.status,
   needsReview: t.needsReview,
   pooled: t.pooled,
+  editedByModerator: t.editedByModerator,
 });
 
 export function thoughtRoutes(s: Services) {
@@ -94,7 +98,7 @@ export function thoughtRoutes(s: Services) {
         // A flagged thought waits for a moderator in every mode; pre-moderation holds them all.
         status: initialStatus(conversation.settings.moderation, result),
         needsReview: result.needsReview,
-        reviewReasons: result.reviewReasons,
+        reviewReasons: queueReasons(conversation.settings.moderation, result),
         maxPerPerson: conversation.settings.maxThoughtsPerPerson,
         idempotency: {
           recordKey: idempotencyRecordKey(s.authorKeySecret, caller.userId, clientKey, `thought:${id}`),

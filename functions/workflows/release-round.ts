@@ -6,7 +6,8 @@ import type { Services } from "../services.js";
  * DESIGN §3.7, issue 9 attack 3: new thoughts reach the rating pool, and the counts shown while
  * sharing move, only at release rounds (domain/release-rounds.ts has the rule, docs/anonymity.md
  * "Release rounds" the reasons). The scheduler decides a round per conversation on every run;
- * sharing's end cuts one at once.
+ * sharing's end cuts one at once. Thoughts held for a moderator reach the moderation queue in the
+ * same rounds (and count towards a round's five), so the queue does not tell when they arrived.
  */
 
 /** What the scheduler does for one sharing or rating conversation. True when it cut a round. */
@@ -16,7 +17,10 @@ export async function decideReleaseRound(
   now: Date,
 ): Promise<boolean> {
   const state = await s.rounds.state(conversation.id);
-  const decision = decideRound({ waiting: state.waiting.length, lastBoundary: state.lastBoundary }, now);
+  const decision = decideRound(
+    { waiting: state.waiting.length + state.held.length, lastBoundary: state.lastBoundary },
+    now,
+  );
   if (decision.kind === "seen") return false;
   if (!(await s.rounds.claim(conversation.id, decision.boundary))) return false;
   const at = boundaryStart(decision.boundary);
@@ -28,13 +32,15 @@ export async function decideReleaseRound(
     return false;
   }
   await s.rounds.release(conversation.id, state.waiting);
+  await s.rounds.openHeld(conversation.id, state.held);
   if (sharing) await takeCounts(s, conversation, at);
   return true;
 }
 
 /**
  * Releases everything waiting now, whatever the rule says: when sharing ends (the end is on the
- * schedule, not a thought's arrival), and for the demo's sample data. Returns how many joined.
+ * schedule, not a thought's arrival), and for the demo's sample data; held thoughts reach the
+ * moderation queue. Returns how many joined the pool.
  */
 export async function releaseNow(
   s: Services,
@@ -43,6 +49,7 @@ export async function releaseNow(
 ): Promise<number> {
   const state = await s.rounds.state(conversation.id);
   const released = await s.rounds.release(conversation.id, state.waiting);
+  await s.rounds.openHeld(conversation.id, state.held);
   // Record the boundary too, so the scheduler does not cut a second round in the same quarter hour.
   await s.rounds.claim(conversation.id, boundaryOf(now));
   await takeCounts(s, conversation, now);

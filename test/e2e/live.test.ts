@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { releaseNow } from "../../functions/workflows/release-round.js";
 import {
   apiClient,
   axe,
@@ -86,6 +87,8 @@ describe("staff outside a segment audience (defect 1)", () => {
         idempotent: true,
       });
     }
+    // Held thoughts reach the moderation queue at a release round (DESIGN §3.7): cut one now.
+    await releaseNow(e2e.server.services, { id }, new Date());
   }, 120_000);
 
   it("the facilitator manages and moderates it after a reload", async () => {

@@ -56,6 +56,8 @@ describe("moderation stays pseudonymous", () => {
       });
       ids.push(reply.body.id);
     }
+    // Held thoughts reach the queue at a release round (DESIGN §3.7).
+    await h.releaseRound(id);
     // Interleaved: moderator A, B, A, B… with different actions.
     const actions = ["keep", "hide", "keep", "keep", "hide", "keep"] as const;
     for (const [i, thoughtId] of ids.entries()) {

@@ -30,6 +30,7 @@ describe("OpenAI moderation on submit", () => {
     const sent = fake.requests.filter((r) => r.path === "/v1/moderations").map((r) => r.raw);
     expect(sent).toHaveLength(2);
     expect(sent.join()).not.toContain("a@b.example");
+    await h.releaseRound(id); // held thoughts reach the queue at a release round
     const queue = await h.call("GET", `/api/conversations/${id}/moderation`, {
       as: "facilitator@example.com",
     });

@@ -178,6 +178,7 @@ describe("a bad stored item", () => {
     });
     expect(flagged.body.needsReview).toBe(true);
     await put({ pk: `CONV#${open}`, sk: "REVIEW#bad", thoughtId: 42, reasons: secret });
+    await h.releaseRound(open); // held thoughts reach the queue at a release round
     const queue = await h.call("GET", `/api/conversations/${open}/moderation`, { as: facilitator });
     expect(queue.status).toBe(200);
     expect(queue.body.items.map((i: { thoughtId: string }) => i.thoughtId)).toContain(flagged.body.id);

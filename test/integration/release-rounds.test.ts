@@ -140,15 +140,22 @@ describe("release rounds", () => {
     await runScheduler(h.services, at(200));
     const held = await share(id, employees[2]!, "An idea that waits for a moderator first.");
     expect(held.status).toBe("pending");
+    // Held for a moderator, it reaches the queue at a round too: one held at a quarter hour is no round.
+    await runScheduler(h.services, at(215));
+    const queued = async () =>
+      (await h.call("GET", `/api/conversations/${id}/moderation`, { as: facilitator })).body.items.length;
+    expect(await queued()).toBe(0);
+    await runScheduler(h.services, at(240)); // the full hour
+    expect(await queued()).toBe(1);
     const kept = await h.call("POST", `/api/conversations/${id}/moderation/${held.id}`, {
       as: facilitator,
       body: { action: "keep" },
     });
     expect(kept.status).toBe(200);
     expect(await drain(id)).toEqual([]);
-    await runScheduler(h.services, at(215)); // a quarter hour with one waiting: no round
+    await runScheduler(h.services, at(255)); // a quarter hour with one waiting: no round
     expect(await drain(id)).toEqual([]);
-    await runScheduler(h.services, at(240)); // the full hour
+    await runScheduler(h.services, at(300)); // the full hour
     expect(await drain(id)).toEqual([held.id]);
     // Flagged by a rater and kept, a thought already in the pool stays there.
     const flagged = await h.call("POST", `/api/conversations/${id}/flags`, {

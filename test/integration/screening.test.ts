@@ -45,7 +45,16 @@ describe("screening on share", () => {
         expect(reply.body.warnings).toContain("name");
         // The author learns that it names someone, never whom or whether the directory said so.
         expect(Object.keys(reply.body).sort()).toEqual(
-          ["createdDay", "id", "needsReview", "pooled", "status", "text", "warnings"].sort(),
+          [
+            "createdDay",
+            "editedByModerator",
+            "id",
+            "needsReview",
+            "pooled",
+            "status",
+            "text",
+            "warnings",
+          ].sort(),
         );
       }
       const clean = await share(id, "Our release train should leave every two weeks.", employees[3]);
@@ -57,6 +66,8 @@ describe("screening on share", () => {
       const offered = new Set((await Promise.all(employees.slice(5, 12).map((e) => batchIds(id, e)))).flat());
       for (const held of ids) expect(offered.has(held)).toBe(false);
 
+      // Held thoughts reach the moderation queue at a release round, like the pool (DESIGN §3.7).
+      await h.releaseRound(id);
       const queue = await h.call("GET", `/api/conversations/${id}/moderation`, { as: facilitator });
       const reasons = new Map(
         queue.body.items.map((i: { thoughtId: string; reasons: string[] }) => [i.thoughtId, i.reasons]),

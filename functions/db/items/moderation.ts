@@ -5,13 +5,18 @@ import { conversationPartition } from "./conversations.js";
 
 export const flagReasons = ["names-someone", "contact-details", "offensive", "off-topic", "other"] as const;
 export type FlagReason = (typeof flagReasons)[number];
-export const moderationActions = ["hide", "restore", "keep"] as const;
+/** `redact`: the moderator removed a name or detail and kept the idea (the original is not kept). */
+export const moderationActions = ["hide", "restore", "keep", "redact"] as const;
 export type ModerationAction = (typeof moderationActions)[number];
 
 const reviewPrefix = "REVIEW#";
 const logPrefix = "MODLOG#";
 
-/** A moderation-queue entry: it exists while a thought waits for a moderator (or stays hidden). */
+/**
+ * A moderation-queue entry: it exists while a thought waits for a moderator (or stays hidden).
+ * A thought held at sharing starts `held`: moderators see it only from the next release round on
+ * (rounds.ts), so the queue does not tell when it arrived.
+ */
 export const reviewItem = defineItem({
   name: "review entry",
   key: ({ conversationId, thoughtId }: { conversationId: string; thoughtId: string }) => ({
@@ -20,11 +25,11 @@ export const reviewItem = defineItem({
   }),
   schema: z.object({
     thoughtId: z.string().min(1),
-    /** Screening reasons and flag reasons, as they came; a reason may repeat. */
+    /** Hold reasons and flag reasons (domain/moderation.ts), as they came; a reason may repeat. */
     reasons: z.array(z.string()).default([]),
     flags: z.int().min(0).default(0),
-    /** Absent on entries written at share time: they are open. */
-    state: z.enum(["open", "hidden"]).default("open"),
+    /** Absent on entries written before release rounds reached the queue: they are open. */
+    state: z.enum(["held", "open", "hidden"]).default("open"),
   }),
 });
 export type ReviewEntry = ItemValue<typeof reviewItem>;

@@ -15,6 +15,8 @@ const waitingPrefix = `${roundPrefix}W#`;
  * `ROUND#W#<shard>`: a string set of the thought ids shared (or kept by a moderator) since the
  * last round, sharded like the counters. No time is stored with the ids and a set has no order:
  * nothing tells when one was added. The set attribute disappears when its last id is deleted.
+ * `held` is the same for thoughts screening or pre-moderation holds: they reach the moderation
+ * queue, not the pool, at the round.
  */
 export const roundWaitingItem = defineItem({
   name: "round waiting set",
@@ -27,6 +29,8 @@ export const roundWaitingItem = defineItem({
   schema: z.object({
     shard: z.int().min(0),
     waiting: z.set(z.string().min(1)).default(new Set()),
+    /** Thoughts held for a moderator: their queue entries open at the next round. */
+    held: z.set(z.string().min(1)).default(new Set()),
   }),
 });
 

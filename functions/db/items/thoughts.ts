@@ -30,6 +30,8 @@ const thoughtFields = z.object({
   createdDay: daySchema,
   status: z.enum(thoughtStatuses),
   needsReview: z.boolean().default(false),
+  /** A moderator removed a name or detail from the text (redact-and-keep); its author is told. */
+  editedByModerator: z.boolean().default(false),
   /**
    * In the rating pool (the byExposure index). A visible thought joins it only at a release
    * round (domain/release-rounds.ts); until then it waits, unpooled.

@@ -3,6 +3,7 @@ import { idempotencyRecordKey, personKeys } from "../../domain/author-key.js";
 import type { Conversation } from "../../domain/conversation.js";
 import { pickBatch } from "../../domain/distributor.js";
 import type { ConversationState } from "../../domain/lifecycle.js";
+import { queueReasons } from "../../domain/moderation.js";
 import { loadPersonFinder } from "../../domain/person-finder.js";
 import { initialStatus, screenThought } from "../../domain/screen.js";
 import { namesSomeone, type PersonFinder } from "../../domain/screen-names.js";
@@ -219,7 +220,7 @@ async function shareAll(
         attributes: joined.attributes,
         status: initialStatus(conversation.settings.moderation, screened),
         needsReview: screened.needsReview,
-        reviewReasons: screened.reviewReasons,
+        reviewReasons: queueReasons(conversation.settings.moderation, screened),
         maxPerPerson: conversation.settings.maxThoughtsPerPerson,
         // One fixed key per sample thought, whoever writes it: a resumed seed replays it.
         idempotency: {

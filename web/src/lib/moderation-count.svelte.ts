@@ -1,7 +1,10 @@
 import type { InferResponseType } from "hono/client";
 import { api, call } from "./api";
 
-export type WaitingConversation = InferResponseType<typeof api.moderation.waiting.$get, 200>["conversations"][number];
+export type WaitingConversation = InferResponseType<
+  typeof api.moderation.waiting.$get,
+  200
+>["conversations"][number];
 
 /**
  * How many thoughts wait for a moderator, for the navigation (facilitators and admins). Asked on

@@ -88,7 +88,9 @@ describe("moderation tools", () => {
     await page.goto("/facilitate");
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: /^Manage conversations\s*, 4 thoughts wait for review$/ }).waitFor();
-    const waiting = page.getByRole("link", { name: "4 thoughts wait for review" });
+    const waiting = page
+      .getByRole("main")
+      .getByRole("link", { name: "4 thoughts wait for review", exact: true });
     await waiting.waitFor();
     await check(page, "moderation nav count");
     await waiting.click();

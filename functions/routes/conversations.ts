@@ -17,6 +17,7 @@ import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
 import { scheduleEvents } from "../scheduler/due.js";
 import type { Services } from "../services.js";
+import { checkedInvited } from "../workflows/audience.js";
 import { shownCounts } from "../workflows/release-round.js";
 import { transitionConversation } from "../workflows/transition.js";
 import { isFacilitator, isStaff, loadForViewer, visibleToParticipants } from "./access.js";
@@ -102,9 +103,6 @@ const sentSettings = async (req: { json: () => Promise<unknown> }) =>
   Object.keys(((await req.json()) as { settings?: object }).settings ?? {});
 
 export function conversationRoutes(s: Services) {
-  const invitedBy = async (audience: Audience) =>
-    (await s.directory.all()).filter((p) => p.active && audienceIncludes(audience, p.attributes)).length;
-
   const view = async (
     conversation: StoredConversation | (z.infer<typeof conversationSchema> & { invited?: number }),
     caller: Caller,
@@ -144,7 +142,7 @@ export function conversationRoutes(s: Services) {
       const created = await s.conversations.createOnce(
         // The admin's defaults fill what the facilitator left out (the hash stays the request's).
         { ...body, settings: await s.settings.forNewConversation(body.settings, await sentSettings(c.req)) },
-        await invitedBy(body.audience ?? { kind: "everyone" }),
+        await checkedInvited(s, body.audience ?? { kind: "everyone" }),
         { recordKey, requestHash: requestHash(body) },
       );
       await s.audit.record({
@@ -196,7 +194,9 @@ export function conversationRoutes(s: Services) {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
       const patch = c.req.valid("json");
-      const invited = patch.audience ? await invitedBy(patch.audience) : undefined;
+      const invited = patch.audience
+        ? await checkedInvited(s, patch.audience, (await s.conversations.get(id)).audience)
+        : undefined;
       const updated = await s.conversations.update(id, patch, invited);
       const current = await s.conversations.get(id);
       if (patch.schedule !== undefined) await s.due.replaceSchedule(id, scheduleEvents(current));

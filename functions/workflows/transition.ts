@@ -50,7 +50,7 @@ export async function transitionConversation(
   // The scheduler's clock (options.expected) still opens what a person scheduled.
   if (invited === 0 && (to === "sharing" || to === "scheduled") && !options.expected) {
     throw new ConflictError(
-      `No one in the directory matches this conversation's audience (${audienceText(current.audience)}), so nobody would be invited. Check the spelling against the directory, or choose everyone.`,
+      `No one in the directory matches this conversation's audience (${audienceText(current.audience)}), so nobody would be invited. Pick groups people are in, or choose everyone.`,
     );
   }
   const moved = await s.conversations.transition(id, to, current.state, { invited });

@@ -163,7 +163,7 @@ describe("staff outside a segment audience (defect 1)", () => {
 });
 
 describe("texts a facilitator reads (defect 5)", () => {
-  it("a typo audience warns that nobody is invited, and opening it says why it cannot", async () => {
+  it("an audience nobody matches warns that nobody is invited, and opening it says why it cannot", async () => {
     const api = apiClient(e2e.url);
     const created = await api.expectStatus(201, "POST", "/api/conversations", {
       as: facilitator,
@@ -171,7 +171,8 @@ describe("texts a facilitator reads (defect 5)", () => {
         template: "custom",
         title: "Sales offsite",
         prompt: "What should the sales offsite be about?",
-        audience: { kind: "segments", segments: { department: ["Salse"] } },
+        // Both exist, but no one is in Finance in Berlin (a typo is refused when saved).
+        audience: { kind: "segments", segments: { department: ["Finance"], location: ["Berlin"] } },
       },
       idempotent: true,
     });

@@ -18,13 +18,29 @@ beforeAll(async () => {
 
 describe("an audience nobody matches", () => {
   it("is refused when opened or scheduled, naming the audience, and the draft says 0 invited", async () => {
-    const created = await h.call("POST", "/api/conversations", {
+    // A typo is refused at once: audiences are picked from the directory's values (issue 12).
+    const typo = await h.call("POST", "/api/conversations", {
       as: facilitator,
       body: {
         template: "custom",
         title: "Sales kickoff",
         prompt: "What should the sales team change next year?",
         audience: { kind: "segments", segments: { department: ["Salse"] } },
+      },
+      idempotent: true,
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.body.errors).toEqual([
+      { path: "audience.segments.department", message: "no one in the directory has department “Salse”" },
+    ]);
+    // Groups that exist but have no one in common still make an audience of no one.
+    const created = await h.call("POST", "/api/conversations", {
+      as: facilitator,
+      body: {
+        template: "custom",
+        title: "Sales kickoff",
+        prompt: "What should the sales team change next year?",
+        audience: { kind: "segments", segments: { department: ["Finance"], location: ["Berlin"] } },
         schedule: {
           sharingAt: "2030-01-10T08:00:00Z",
           ratingAt: "2030-01-12T08:00:00Z",
@@ -43,9 +59,9 @@ describe("an audience nobody matches", () => {
       });
       expect(moved.status, to).toBe(409);
       expect(moved.body.detail).toContain("No one in the directory matches");
-      expect(moved.body.detail).toContain("department: Salse");
+      expect(moved.body.detail).toContain("department: Finance; location: Berlin");
     }
-    // Fixing the spelling fixes it.
+    // Picking a group people are in fixes it.
     const fixed = await h.call("PATCH", `/api/conversations/${id}`, {
       as: facilitator,
       body: { audience: { kind: "segments", segments: { department: ["Sales"] } } },

@@ -1,15 +1,17 @@
-import { api, call } from "$lib/api";
-import { valuesByAttribute } from "./form";
+import type { InferResponseType } from "hono/client";
+import { ApiProblem, api, call } from "$lib/api";
+
+export type AudienceValues = InferResponseType<(typeof api.directory)["audience-values"]["$get"], 200>;
 
 /**
- * Attribute values to pick an audience from. Only admins can read the directory (facilitators get
- * a 403 there); without it (null) the form lets people type values instead.
+ * The directory's attribute values to pick an audience from, with how many people have each
+ * (facilitators and admins). A problem instead when they cannot be read: the form says so and
+ * offers to try again, rather than asking people to type values.
  */
-export async function loadDirectoryValues(canRead: boolean): Promise<Record<string, string[]> | null> {
-  if (!canRead) return null;
+export async function loadDirectoryValues(): Promise<AudienceValues | ApiProblem> {
   try {
-    return valuesByAttribute((await call(api.directory.$get())).people);
-  } catch {
-    return null;
+    return await call(api.directory["audience-values"].$get());
+  } catch (error) {
+    return ApiProblem.from(error);
   }
 }

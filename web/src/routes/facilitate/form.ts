@@ -1,18 +1,13 @@
 import { defaultModeration, type NumericSetting, settingFields } from "$lib/conversations";
 import type { Audience, ConversationView, Schedule, Settings } from "$lib/types";
 
-/** The attributes a facilitator can target; admins also get any other attribute found in the directory. */
-export const knownAttributes = ["department", "location", "tenureBand"] as const;
-
 export interface FormValues {
   title: string;
   prompt: string;
   context: string;
   audienceKind: "everyone" | "segments";
-  /** Chosen values per attribute (checkboxes) … */
+  /** Chosen values per attribute, picked from the directory's values. */
   segments: Record<string, string[]>;
-  /** … or typed, comma-separated, when the directory cannot be read (facilitators). */
-  segmentText: Record<string, string>;
   scheduled: boolean;
   schedule: { sharingAt: string; ratingAt: string; closingAt: string; publishingAt: string };
   settings: Record<NumericSetting, number>;
@@ -50,7 +45,6 @@ export function emptyValues(): FormValues {
     context: "",
     audienceKind: "everyone",
     segments: {},
-    segmentText: {},
     scheduled: false,
     schedule: { sharingAt: "", ratingAt: "", closingAt: "", publishingAt: "" },
     settings: Object.fromEntries(Object.entries(settingFields).map(([k, f]) => [k, f.default])) as Record<
@@ -69,7 +63,6 @@ export function valuesOf(c: ConversationView): FormValues {
     context: c.context,
     audienceKind: c.audience.kind,
     segments: Object.fromEntries(Object.entries(segments).map(([k, v]) => [k, [...v]])),
-    segmentText: Object.fromEntries(Object.entries(segments).map(([k, v]) => [k, v.join(", ")])),
     scheduled: c.schedule !== null,
     schedule: {
       sharingAt: toLocalInput(c.schedule?.sharingAt),
@@ -92,27 +85,15 @@ export interface LocalIssue {
 /** Turns the form into API input, or lists what must be fixed first (things the browser can tell). */
 export function toInput(
   v: FormValues,
-  typedSegments: boolean,
 ): { input: ConversationInput; issues: [] } | { input: null; issues: LocalIssue[] } {
   const issues: LocalIssue[] = [];
   let audience: Audience = { kind: "everyone" };
   if (v.audienceKind === "segments") {
-    const source = typedSegments
-      ? Object.fromEntries(
-          Object.entries(v.segmentText).map(([k, text]) => [
-            k,
-            text
-              .split(",")
-              .map((s) => s.trim())
-              .filter(Boolean),
-          ]),
-        )
-      : v.segments;
-    const segments = Object.fromEntries(Object.entries(source).filter(([, values]) => values.length > 0));
-    if (Object.keys(segments).length === 0) {
+    const picked = audienceOf(v);
+    audience = picked;
+    if (Object.keys(picked.segments).length === 0) {
       issues.push({ path: "audience", message: "choose at least one group, or invite everyone" });
     }
-    audience = { kind: "segments", segments };
   }
   let schedule: Schedule | null = null;
   if (v.scheduled) {
@@ -148,28 +129,10 @@ export function toInput(
   };
 }
 
-/** Attribute values per attribute name, from directory people (for admins). */
-export function valuesByAttribute(
-  people: { attributes: Record<string, string> }[],
-): Record<string, string[]> {
-  const found = new Map<string, Set<string>>();
-  for (const p of people) {
-    for (const [name, value] of Object.entries(p.attributes)) {
-      if (!value) continue;
-      if (!found.has(name)) found.set(name, new Set());
-      found.get(name)!.add(value);
-    }
-  }
-  return Object.fromEntries(
-    [...found.entries()]
-      .sort(([a], [b]) => {
-        const ia = knownAttributes.indexOf(a as (typeof knownAttributes)[number]);
-        const ib = knownAttributes.indexOf(b as (typeof knownAttributes)[number]);
-        return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-      })
-      .map(([name, values]) => [
-        name,
-        [...values].sort((x, y) => x.localeCompare(y, undefined, { numeric: true })),
-      ]),
-  );
+/** The audience the form describes: attributes with no value ticked are left out. */
+export function audienceOf(v: FormValues): Audience & { kind: "segments" } {
+  return {
+    kind: "segments",
+    segments: Object.fromEntries(Object.entries(v.segments).filter(([, values]) => values.length > 0)),
+  };
 }

@@ -1,0 +1,91 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import {
+  axe,
+  describeViolations,
+  desktop,
+  phone,
+  screenshot,
+  scrollsSideways,
+  signIn,
+  useBrowserSuite,
+} from "../helpers/browser.js";
+
+/**
+ * Issue 12: the audience picker (directory values, a live invited count, a warning for no one) as
+ * a facilitator builds a conversation, and the CSV import preview (defect 7: who is added and what
+ * changes) as an admin checks a file — in Chromium at 1280 and 360 px with axe at 0.
+ */
+const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
+
+async function check(page: Page, where: string) {
+  const name = where.replace(/\W+/g, "-");
+  const violations = await axe(page);
+  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize(phone);
+  await page.waitForTimeout(150);
+  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
+  const narrow = await axe(page);
+  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
+  await screenshot(page, `${name}-360`);
+  await page.setViewportSize(desktop);
+}
+
+describe("audience picker", () => {
+  it("picks groups from the directory and counts who is invited as the facilitator ticks", async () => {
+    const { page } = await e2e.open(desktop);
+    await signIn(page, "facilitator@example.com");
+    await page.goto("/facilitate/new");
+    const count = page.getByRole("status").filter({ hasText: /invited/ });
+    await count.getByText("30 people invited").waitFor();
+    await page.getByLabel("Only some groups").check();
+    const department = page.getByRole("group", { name: "Department" });
+    await department.getByLabel(/^Sales/).check();
+    await count.getByText("5 people invited").waitFor();
+    expect(await department.getByText("(5)").count()).toBe(1);
+    await check(page, "audience picker sales");
+
+    // Finance in Berlin: both exist, nobody is both.
+    await department.getByLabel(/^Sales/).uncheck();
+    await department.getByLabel(/^Finance/).check();
+    await page.getByRole("group", { name: "Location" }).getByLabel(/^Berlin/).check();
+    await count.getByText("No one is invited").waitFor();
+    await check(page, "audience picker nobody");
+
+    // Creating it keeps the picked groups; the draft says nobody is invited yet.
+    await page.getByLabel("Question").fill("What should Finance in Berlin change?");
+    await page.getByRole("button", { name: "Create draft" }).click();
+    await page.getByText("No one is invited yet").waitFor();
+  });
+});
+
+describe("CSV import preview (defect 7)", () => {
+  it("lists who is added and what changes before anything is saved", async () => {
+    const { page } = await e2e.open(desktop);
+    await signIn(page, "admin@example.com");
+    await page.goto("/admin/directory");
+    await page.getByLabel("Paste the text").check();
+    await page
+      .getByLabel("CSV text")
+      .fill(
+        [
+          "email;name;role;department;location",
+          "new.person@example.com;Nia Newman;employee;Sales;Berlin",
+          "kofi.mensah@example.com;Kofi Mensah;employee;Marketing;London",
+        ].join("\n"),
+      );
+    await page.getByRole("button", { name: "Check the list" }).click();
+    await page.getByText("Check passed — nothing saved yet").waitFor();
+    await page.getByText("Read as separated by semicolons.").waitFor();
+    await page.getByText("Nia Newman · new.person@example.com · employee").waitFor();
+    await page.getByText(/Kofi Mensah · kofi\.mensah@example\.com:\s*department Sales → Marketing/).waitFor();
+    await check(page, "directory import preview");
+
+    // An unclosed quote is reported on the line it opens.
+    await page.getByLabel("CSV text").fill('email,name,role\na@example.com,"Ann,employee\nb@example.com,Bo,employee');
+    await page.getByRole("button", { name: "Check the list" }).click();
+    await page.getByText(/line 2/).first().waitFor();
+    await check(page, "directory import error");
+  });
+});

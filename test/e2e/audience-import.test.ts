@@ -49,7 +49,10 @@ describe("audience picker", () => {
     // Finance in Berlin: both exist, nobody is both.
     await department.getByLabel(/^Sales/).uncheck();
     await department.getByLabel(/^Finance/).check();
-    await page.getByRole("group", { name: "Location" }).getByLabel(/^Berlin/).check();
+    await page
+      .getByRole("group", { name: "Location" })
+      .getByLabel(/^Berlin/)
+      .check();
     await count.getByText("No one is invited").waitFor();
     await check(page, "audience picker nobody");
 
@@ -83,9 +86,14 @@ describe("CSV import preview (defect 7)", () => {
     await check(page, "directory import preview");
 
     // An unclosed quote is reported on the line it opens.
-    await page.getByLabel("CSV text").fill('email,name,role\na@example.com,"Ann,employee\nb@example.com,Bo,employee');
+    await page
+      .getByLabel("CSV text")
+      .fill('email,name,role\na@example.com,"Ann,employee\nb@example.com,Bo,employee');
     await page.getByRole("button", { name: "Check the list" }).click();
-    await page.getByText(/line 2/).first().waitFor();
+    await page
+      .getByText(/line 2/)
+      .first()
+      .waitFor();
     await check(page, "directory import error");
   });
 });

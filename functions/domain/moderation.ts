@@ -46,7 +46,7 @@ export const queueReasonLabels: Record<string, { label: string; detail: string }
     detail: "A rater flagged it as giving contact details.",
   },
   offensive: { label: "Flagged: offensive", detail: "A rater flagged it as offensive." },
-  "off-topic": { label: "Flagged: off topic", detail: "A rater flagged it as off topic." },
+  "off-topic": { label: "Flagged: off topic", detail: "A rater thinks it is not about the question." },
   other: { label: "Flagged: other", detail: "A rater flagged it for another reason." },
   // Entries written before the reasons were named.
   screening: { label: "Caught by the automatic check", detail: "An earlier version of the check held it." },

@@ -107,7 +107,7 @@ describe("staff outside a segment audience (defect 1)", () => {
     await page.getByRole("article", { name: "Thought to review" }).first().waitFor();
     expect(await page.getByRole("article", { name: "Thought to review" }).count()).toBe(5);
     await check(page, "staff moderation queue");
-    await page.getByRole("button", { name: "Approve" }).first().click();
+    await page.getByRole("button", { name: "Approve", exact: true }).first().click();
     await expect
       .poll(() => page.getByRole("article", { name: "Thought to review" }).count(), { timeout: 15_000 })
       .toBe(4);

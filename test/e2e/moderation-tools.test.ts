@@ -116,6 +116,8 @@ describe("moderation tools", () => {
     await page.getByRole("status").getByText("Edited and approved").waitFor();
     await expect.poll(() => cards.count()).toBe(3);
     await page.getByRole("cell", { name: "Edited and kept" }).waitFor();
+    // The decision log quotes the edited text, not the removed name.
+    expect(await page.getByRole("cell", { name: /Dev Patel/ }).count()).toBe(0);
 
     // Bulk: tick two, hide them with one confirmation.
     await cards.nth(0).getByRole("checkbox", { name: "Select this thought" }).check();

@@ -1,15 +1,5 @@
-import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
-import {
-  axe,
-  describeViolations,
-  desktop,
-  phone,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowserSuite,
-} from "../helpers/browser.js";
+import { describe, it } from "vitest";
+import { checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
 
 /**
  * Issue 12: the audience picker (directory values, a live invited count, a warning for no one) as
@@ -17,20 +7,6 @@ import {
  * changes) as an admin checks a file — in Chromium at 1280 and 360 px with axe at 0.
  */
 const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
-
-async function check(page: Page, where: string) {
-  const name = where.replace(/\W+/g, "-");
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize(phone);
-  await page.waitForTimeout(150);
-  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
-  await screenshot(page, `${name}-360`);
-  await page.setViewportSize(desktop);
-}
 
 describe("audience picker", () => {
   it("picks groups from the directory and counts who is invited as the facilitator ticks", async () => {
@@ -43,14 +19,14 @@ describe("audience picker", () => {
     const box = (name: RegExp) => page.getByRole("checkbox", { name });
     await box(/^Sales \(5\)$/).check();
     await count.getByText("5 people invited").waitFor();
-    await check(page, "audience picker sales");
+    await checkBothWidths(page, "audience picker sales");
 
     // Finance in Berlin: both exist, nobody is both.
     await box(/^Sales/).uncheck();
     await box(/^Finance/).check();
     await box(/^Berlin/).check();
     await count.getByText("No one is invited").waitFor();
-    await check(page, "audience picker nobody");
+    await checkBothWidths(page, "audience picker nobody");
 
     // Creating it keeps the picked groups; the draft says nobody is invited yet.
     await page.getByLabel("Question", { exact: true }).fill("What should Finance in Berlin change?");
@@ -79,7 +55,7 @@ describe("CSV import preview (defect 7)", () => {
     await page.getByText("Read as separated by semicolons.").waitFor();
     await page.getByText("Nia Newman · new.person@example.com · employee").waitFor();
     await page.getByText(/Kofi Mensah · kofi\.mensah@example\.com:\s*department Sales → Marketing/).waitFor();
-    await check(page, "directory import preview");
+    await checkBothWidths(page, "directory import preview");
 
     // An unclosed quote is reported on the line it opens.
     await page
@@ -90,6 +66,6 @@ describe("CSV import preview (defect 7)", () => {
       .getByText(/line 2/)
       .first()
       .waitFor();
-    await check(page, "directory import error");
+    await checkBothWidths(page, "directory import error");
   });
 });

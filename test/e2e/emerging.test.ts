@@ -1,16 +1,6 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  apiClient,
-  axe,
-  describeViolations,
-  desktop,
-  phone,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowserSuite,
-} from "../helpers/browser.js";
+import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
 
 /**
  * Issue 12: a participant sees the deadlines in the organisation's time zone and, once they
@@ -48,21 +38,6 @@ async function open(email: string): Promise<Page> {
   const { page } = await e2e.open(desktop);
   await signIn(page, email);
   return page;
-}
-
-/** axe and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
-async function check(page: Page, where: string) {
-  const name = where.replace(/\W+/g, "-");
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize(phone);
-  await page.waitForTimeout(150);
-  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
-  await screenshot(page, `${name}-360`);
-  await page.setViewportSize(desktop);
 }
 
 describe("a participant while rating", () => {
@@ -135,7 +110,7 @@ describe("a participant while rating", () => {
       .first()
       .waitFor();
     await participant.getByText(/^Rating ends \w+day \d+ \w+ at \d\d:\d\d (UTC|GMT)/).waitFor();
-    await check(participant, "participant emerging");
+    await checkBothWidths(participant, "participant emerging");
 
     const newcomer = await open(missing);
     await newcomer.goto(`/c/${id}`);
@@ -145,6 +120,6 @@ describe("a participant while rating", () => {
     expect(
       await newcomer.getByRole("region", { name: "Rising to the top" }).getByRole("listitem").count(),
     ).toBe(0);
-    await check(newcomer, "participant emerging newcomer");
+    await checkBothWidths(newcomer, "participant emerging newcomer");
   });
 });

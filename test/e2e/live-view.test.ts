@@ -3,17 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Mailbox } from "../../functions/notify/mailer.js";
 import { refreshLiveView } from "../../functions/workflows/live-view.js";
 import { releaseNow } from "../../functions/workflows/release-round.js";
-import {
-  apiClient,
-  axe,
-  describeViolations,
-  desktop,
-  phone,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowserSuite,
-} from "../helpers/browser.js";
+import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
 
 /**
  * Issue 12, the live view: a leader follows a running conversation (participation by day and by
@@ -53,21 +43,6 @@ async function open(email: string): Promise<Page> {
   const { page } = await e2e.open(desktop);
   await signIn(page, email);
   return page;
-}
-
-/** axe and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
-async function check(page: Page, where: string) {
-  const name = where.replace(/\W+/g, "-");
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize(phone);
-  await page.waitForTimeout(150);
-  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
-  await screenshot(page, `${name}-360`);
-  await page.setViewportSize(desktop);
 }
 
 describe("the live view", () => {
@@ -132,7 +107,7 @@ describe("the live view", () => {
     const text = await page.evaluate(() => document.body.innerText);
     for (const name of ["Grace", "Kim", "grace.kim"]) expect(text).not.toContain(name);
     await page.getByRole("region", { name: "Rising to the top" }).getByText("once rating starts").waitFor();
-    await check(page, "live view sharing");
+    await checkBothWidths(page, "live view sharing");
 
     await groups.getByRole("button", { name: "Remind the 12 people not taking part yet" }).click();
     await page
@@ -190,14 +165,14 @@ describe("the live view", () => {
       .first()
       .waitFor();
     await page.getByText(/^Rating ends /).waitFor();
-    await check(page, "live view rating");
+    await checkBothWidths(page, "live view rating");
 
     const participant = await open(taking[0]!);
     await participant.goto(`/c/${id}`);
     const rising = participant.getByRole("region", { name: "Rising to the top" });
     await rising.getByRole("listitem").first().waitFor();
     await participant.getByText(/^Rating ends \w+day \d+ \w+ at \d\d:\d\d (UTC|GMT)/).waitFor();
-    await check(participant, "participant emerging");
+    await checkBothWidths(participant, "participant emerging");
 
     // Someone who has not rated yet sees how many to go, not the list.
     const newcomer = await open(missing);
@@ -210,6 +185,6 @@ describe("the live view", () => {
     ).toBe(0);
     // Nothing shared: the "My thoughts" card says so and what still counts, not an empty band.
     await newcomer.getByText("You did not share a thought this time").waitFor();
-    await check(newcomer, "participant nothing shared");
+    await checkBothWidths(newcomer, "participant nothing shared");
   }, 180_000);
 });

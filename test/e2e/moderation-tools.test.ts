@@ -1,17 +1,6 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { releaseNow } from "../../functions/workflows/release-round.js";
-import {
-  apiClient,
-  axe,
-  describeViolations,
-  desktop,
-  phone,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowserSuite,
-} from "../helpers/browser.js";
+import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
 
 /**
  * Issue 12's moderation tools walked as a moderator would, in Chromium at 1280 and 360 px with
@@ -34,20 +23,6 @@ const texts = [
   "Give every team one day a month without meetings.",
   "Move the all-hands to a time that works in New York too.",
 ];
-
-async function check(page: Page, where: string) {
-  const name = where.replace(/\W+/g, "-");
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize(phone);
-  await page.waitForTimeout(150);
-  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
-  await screenshot(page, `${name}-360`);
-  await page.setViewportSize(desktop);
-}
 
 describe("moderation tools", () => {
   let id: string;
@@ -92,7 +67,7 @@ describe("moderation tools", () => {
       .getByRole("main")
       .getByRole("link", { name: "4 thoughts wait for review", exact: true });
     await waiting.waitFor();
-    await check(page, "moderation nav count");
+    await checkBothWidths(page, "moderation nav count");
     await waiting.click();
 
     await page.getByRole("heading", { name: "Waiting for review", level: 2 }).waitFor();
@@ -103,7 +78,7 @@ describe("moderation tools", () => {
     expect(await named.getByText("Review first").count()).toBe(1);
     const mailed = cards.filter({ hasText: "hiring plan" });
     expect(await mailed.getByText("Contact details removed").count()).toBe(1);
-    await check(page, "moderation queue reasons");
+    await checkBothWidths(page, "moderation queue reasons");
 
     // Edit and approve: the name goes, the idea stays.
     await named.getByRole("button", { name: "Edit and approve" }).click();
@@ -111,7 +86,7 @@ describe("moderation tools", () => {
     await editor.waitFor();
     expect(await named.getByRole("button", { name: "Save edit and approve" }).isDisabled()).toBe(true);
     await editor.fill("Someone keeps blocking every release we plan.");
-    await check(page, "moderation redact editor");
+    await checkBothWidths(page, "moderation redact editor");
     await named.getByRole("button", { name: "Save edit and approve" }).click();
     await page.getByRole("status").getByText("Edited and approved").waitFor();
     await expect.poll(() => cards.count()).toBe(3);
@@ -125,7 +100,7 @@ describe("moderation tools", () => {
     await page.getByRole("button", { name: "Hide selected (2)" }).click();
     const dialog = page.getByRole("dialog", { name: "Hide 2 thoughts?" });
     await dialog.waitFor();
-    await check(page, "moderation bulk hide confirm");
+    await checkBothWidths(page, "moderation bulk hide confirm");
     await dialog.getByRole("button", { name: "Yes, hide them" }).click();
     await page.getByRole("status").getByText("2 thoughts hidden.").waitFor();
     await expect.poll(() => cards.count()).toBe(1);
@@ -138,7 +113,7 @@ describe("moderation tools", () => {
     await expect
       .poll(() => nav.getByRole("link", { name: /thoughts? waits? for review/ }).count(), { timeout: 15_000 })
       .toBe(0);
-    await check(page, "moderation after bulk");
+    await checkBothWidths(page, "moderation after bulk");
   });
 
   it("tells the author a moderator removed a detail and kept the idea", async () => {
@@ -148,6 +123,6 @@ describe("moderation tools", () => {
     await page.getByText("Someone keeps blocking every release we plan.").waitFor();
     await page.getByText("A moderator removed a name or detail from it and kept your idea.").waitFor();
     expect(await page.getByText("Dev Patel keeps").count()).toBe(0);
-    await check(page, "moderation author edited");
+    await checkBothWidths(page, "moderation author edited");
   });
 });

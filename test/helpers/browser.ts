@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { memoryLogger } from "../../functions/lib/logger.js";
 import { freePort } from "../../functions/local/dynamo-local.js";
 import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
@@ -221,6 +221,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The check every page walk makes: axe and a screenshot at 1280 px, then at 360 px (no sideways
+ * scrolling, axe again, a screenshot), then back to 1280 px. Screenshots are named after `where`.
+ */
+export async function checkBothWidths(page: Page, where: string): Promise<void> {
+  const name = where.replace(/\W+/g, "-");
+  const violations = await axe(page);
+  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize(phone);
+  await page.waitForTimeout(150);
+  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
+  const narrow = await axe(page);
+  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
+  await screenshot(page, `${name}-360`);
+  await page.setViewportSize(desktop);
 }
 
 export interface ApiReply {

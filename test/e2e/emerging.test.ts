@@ -1,6 +1,6 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
+import { apiClient, checkBothWidths, useBrowserSuite } from "../helpers/browser.js";
+import { missing, taking, topics } from "./live-crowd.js";
 
 /**
  * Issue 12: a participant sees the deadlines in the organisation's time zone and, once they
@@ -10,35 +10,6 @@ import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "..
 const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
 
 const facilitator = "facilitator@example.com";
-const engineering = [
-  "amara.okafor",
-  "ben.fischer",
-  "chloe.martin",
-  "dev.patel",
-  "elena.rossi",
-  "felix.wagner",
-];
-const sales = ["kofi.mensah", "lina.haddad", "marco.silva", "nora.lind", "omar.aziz"];
-const success = ["sam.taylor", "tara.singh", "umar.farouk", "vera.novak"];
-const marketing = ["priya.shah", "quinn.murphy", "rosa.jimenez"];
-const taking = [...engineering, ...sales, ...success, ...marketing].map((n) => `${n}@example.com`);
-/** In the audience (everyone: 30 people) and never taking part. */
-const missing = "grace.kim@example.com";
-
-const topics = [
-  "Cut the approval steps for small purchases so teams can move in a day.",
-  "Publish the roadmap every quarter and say what we stopped doing.",
-  "Give every customer call a written summary the whole team can read.",
-  "Fund one week a quarter for fixing the internal tools we work around.",
-  "Make onboarding a buddy programme with a clear first-month plan.",
-  "Measure support by problems solved, not tickets closed.",
-];
-
-async function open(email: string): Promise<Page> {
-  const { page } = await e2e.open(desktop);
-  await signIn(page, email);
-  return page;
-}
 
 describe("a participant while rating", () => {
   let id: string;
@@ -100,7 +71,7 @@ describe("a participant while rating", () => {
   }, 180_000);
 
   it("sees the deadline, and what is rising once at the target; a newcomer sees how many to go", async () => {
-    const participant = await open(taking[0]!);
+    const participant = await e2e.signedIn(taking[0]!);
     await participant.goto(`/c/${id}`);
     const rising = participant.getByRole("region", { name: "Rising to the top" });
     await rising.getByRole("listitem").first().waitFor();
@@ -112,7 +83,7 @@ describe("a participant while rating", () => {
     await participant.getByText(/^Rating ends \w+day \d+ \w+ at \d\d:\d\d (UTC|GMT)/).waitFor();
     await checkBothWidths(participant, "participant emerging");
 
-    const newcomer = await open(missing);
+    const newcomer = await e2e.signedIn(missing);
     await newcomer.goto(`/c/${id}`);
     await newcomer
       .getByText("Rate 3 more thoughts to see which thoughts are rising to the top so far.")

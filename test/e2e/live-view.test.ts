@@ -1,9 +1,9 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Mailbox } from "../../functions/notify/mailer.js";
 import { refreshLiveView } from "../../functions/workflows/live-view.js";
 import { releaseNow } from "../../functions/workflows/release-round.js";
-import { apiClient, checkBothWidths, desktop, signIn, useBrowserSuite } from "../helpers/browser.js";
+import { apiClient, checkBothWidths, useBrowserSuite } from "../helpers/browser.js";
+import { missing, taking, topics } from "./live-crowd.js";
 
 /**
  * Issue 12, the live view: a leader follows a running conversation (participation by day and by
@@ -15,35 +15,6 @@ const e2e = useBrowserSuite({ setupTimeoutMs: 300_000 });
 
 const facilitator = "facilitator@example.com";
 const leader = "leader@example.com";
-const engineering = [
-  "amara.okafor",
-  "ben.fischer",
-  "chloe.martin",
-  "dev.patel",
-  "elena.rossi",
-  "felix.wagner",
-];
-const sales = ["kofi.mensah", "lina.haddad", "marco.silva", "nora.lind", "omar.aziz"];
-const success = ["sam.taylor", "tara.singh", "umar.farouk", "vera.novak"];
-const marketing = ["priya.shah", "quinn.murphy", "rosa.jimenez"];
-const taking = [...engineering, ...sales, ...success, ...marketing].map((n) => `${n}@example.com`);
-/** In the audience (everyone: 30 people) and never taking part. */
-const missing = "grace.kim@example.com";
-
-const topics = [
-  "Cut the approval steps for small purchases so teams can move in a day.",
-  "Publish the roadmap every quarter and say what we stopped doing.",
-  "Give every customer call a written summary the whole team can read.",
-  "Fund one week a quarter for fixing the internal tools we work around.",
-  "Make onboarding a buddy programme with a clear first-month plan.",
-  "Measure support by problems solved, not tickets closed.",
-];
-
-async function open(email: string): Promise<Page> {
-  const { page } = await e2e.open(desktop);
-  await signIn(page, email);
-  return page;
-}
 
 describe("the live view", () => {
   let id: string;
@@ -89,7 +60,7 @@ describe("the live view", () => {
   }, 180_000);
 
   it("while sharing: participation by day and by group, and a reminder to exactly the missing", async () => {
-    const page = await open(leader);
+    const page = await e2e.signedIn(leader);
     await page.goto("/lead");
     await page.getByRole("link", { name: "Live view" }).first().click();
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
@@ -155,7 +126,7 @@ describe("the live view", () => {
     await s.rankingSnapshots.refresh(s.thoughts, id, new Date());
     await refreshLiveView(s, await s.conversations.get(id), new Date());
 
-    const page = await open(leader);
+    const page = await e2e.signedIn(leader);
     await page.goto(`/c/${id}/live`);
     const top = page.getByRole("region", { name: "Rising to the top" });
     await top.getByRole("listitem").first().waitFor();
@@ -167,7 +138,7 @@ describe("the live view", () => {
     await page.getByText(/^Rating ends /).waitFor();
     await checkBothWidths(page, "live view rating");
 
-    const participant = await open(taking[0]!);
+    const participant = await e2e.signedIn(taking[0]!);
     await participant.goto(`/c/${id}`);
     const rising = participant.getByRole("region", { name: "Rising to the top" });
     await rising.getByRole("listitem").first().waitFor();
@@ -175,7 +146,7 @@ describe("the live view", () => {
     await checkBothWidths(participant, "participant emerging");
 
     // Someone who has not rated yet sees how many to go, not the list.
-    const newcomer = await open(missing);
+    const newcomer = await e2e.signedIn(missing);
     await newcomer.goto(`/c/${id}`);
     await newcomer
       .getByText("Rate 3 more thoughts to see which thoughts are rising to the top so far.")

@@ -1,17 +1,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { releaseNow } from "../../functions/workflows/release-round.js";
-import {
-  apiClient,
-  axe,
-  describeViolations,
-  desktop,
-  phone,
-  screenshot,
-  scrollsSideways,
-  signIn,
-  useBrowserSuite,
-} from "../helpers/browser.js";
+import { apiClient, checkBothWidths, useBrowserSuite } from "../helpers/browser.js";
 
 /**
  * Issue 12, the "follow it while it runs" half: each fixed defect and the new views walked in
@@ -32,30 +22,14 @@ const sales = [
   "omar.aziz@example.com",
 ];
 
-async function open(email: string): Promise<Page> {
-  const { page } = await e2e.open(desktop);
-  await signIn(page, email);
-  return page;
-}
-
 /** Text a person reads with a space before a full stop or comma ("computed ." — defect 5). */
 const straySpaces = (page: Page) =>
   page.evaluate(() => document.body.innerText.match(/[^\s][ \t]+[.,](?=\s|$)/g) ?? []);
 
-/** axe, stray spaces and a screenshot at 1280 px, then at 360 px (no sideways scrolling), then back. */
+/** No stray spaces before punctuation, then checkBothWidths (axe, screenshots, 360 px). */
 async function check(page: Page, where: string) {
-  const name = where.replace(/\W+/g, "-");
   expect(await straySpaces(page), `spaces before punctuation on ${where}`).toEqual([]);
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
-  await screenshot(page, `${name}-1280`);
-  await page.setViewportSize(phone);
-  await page.waitForTimeout(150);
-  expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
-  await screenshot(page, `${name}-360`);
-  await page.setViewportSize(desktop);
+  await checkBothWidths(page, where);
 }
 
 describe("staff outside a segment audience (defect 1)", () => {
@@ -92,7 +66,7 @@ describe("staff outside a segment audience (defect 1)", () => {
   }, 120_000);
 
   it("the facilitator manages and moderates it after a reload", async () => {
-    const page = await open(facilitator);
+    const page = await e2e.signedIn(facilitator);
     await page.goto(`/facilitate/${id}`);
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     await page.reload();
@@ -114,7 +88,7 @@ describe("staff outside a segment audience (defect 1)", () => {
   });
 
   it("the admin opens it and is told they follow it, not take part", async () => {
-    const page = await open(admin);
+    const page = await e2e.signedIn(admin);
     await page.goto(`/c/${id}`);
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     await page.getByText("You are not in this conversation's audience").waitFor();
@@ -123,7 +97,7 @@ describe("staff outside a segment audience (defect 1)", () => {
   });
 
   it("stays on the leader's home, under conversations for other groups", async () => {
-    const page = await open(leader);
+    const page = await e2e.signedIn(leader);
     const list = page.getByRole("region", { name: "For other groups" });
     await list.getByRole("link", { name: title }).waitFor();
     await check(page, "staff leader home");
@@ -131,7 +105,7 @@ describe("staff outside a segment audience (defect 1)", () => {
 
   it("the leader finds its progress, then its report and responses, from their pages (defect 6)", async () => {
     const api = apiClient(e2e.url);
-    const page = await open(leader);
+    const page = await e2e.signedIn(leader);
     await page.getByRole("link", { name: "Progress" }).first().click();
     await page.getByRole("heading", { name: "Leadership", level: 1 }).waitFor();
     const running = page.getByRole("region", { name: "Running now" });
@@ -176,7 +150,7 @@ describe("texts a facilitator reads (defect 5)", () => {
       },
       idempotent: true,
     });
-    const page = await open(facilitator);
+    const page = await e2e.signedIn(facilitator);
     await page.goto(`/facilitate/${created.body.id}`);
     await page.getByText("No one is invited yet").waitFor();
     // Without dates, Schedule cannot be pressed (it used to answer "Someone else moved it first").

@@ -101,6 +101,8 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /** A fresh context (its own provider session) at a viewport size, closed with the suite. */
   open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** `open` at 1280 px, then signed in as this person of the starter directory. */
+  signedIn(email: string): Promise<Page>;
 }
 
 /**
@@ -143,6 +145,11 @@ export function useBrowserSuite(options: E2eServerOptions & { setupTimeoutMs?: n
       const opened = await newPage(browser, env.url, viewport);
       contexts.push(opened.context);
       return opened;
+    },
+    async signedIn(email) {
+      const { page } = await this.open(desktop);
+      await signIn(page, email);
+      return page;
     },
   };
 }

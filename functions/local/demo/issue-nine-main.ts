@@ -2,19 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as z from "zod";
 import { createApp } from "../../app.js";
-import { createLocalIssuer } from "../../auth/local-issuer.js";
 import { createDocumentClient } from "../../db/client.js";
 import { ensureTable } from "../../db/create-table.js";
-import { jsonLogger } from "../../lib/logger.js";
 import { DirectoryRepository } from "../../repositories/directory.js";
-import { createServices } from "../../services.js";
-import { selectThemeEngine } from "../../themes/select.js";
 import type { InProcessQueue } from "../../workers/queue.js";
-import { inProcessThemeRuns } from "../../workers/theme-run.js";
 import { hasJava, javaInstallHelp, startDynamoLocal } from "../dynamo-local.js";
-import { loadOrCreateSecrets } from "../secrets.js";
 import { starterDirectory } from "../starter-directory.js";
 import { issueNineDirectory, runIssueNineConversation } from "./issue-nine.js";
+import { demoServices } from "./services.js";
 
 /**
  * `npm run demo:issue9`: loads issue 9's 60-person company (demo/issue-nine.ts) into the embedded
@@ -41,17 +36,7 @@ try {
   const directory = new DirectoryRepository(db);
   const known = new Set((await directory.all()).map((p) => p.email));
   await directory.putMany([...starterDirectory, ...issueNineDirectory()].filter((p) => !known.has(p.email)));
-  const secrets = await loadOrCreateSecrets(dataDir);
-  const issuer = await createLocalIssuer(secrets.signingKey, "http://127.0.0.1:3000/local-issuer");
-  const services = createServices({
-    db,
-    verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
-    authorKeySecret: secrets.authorKeySecret,
-    localIssuer: issuer,
-    logger: { ...jsonLogger((line) => process.stderr.write(`${line}\n`)), info: () => {} },
-    themeEngine: selectThemeEngine(process.env),
-    queue: inProcessThemeRuns,
-  });
+  const { services, issuer } = await demoServices(db, dataDir, "http://127.0.0.1:3000");
   const app = createApp(services);
   const tokens = new Map<string, string>();
   const result = await runIssueNineConversation(

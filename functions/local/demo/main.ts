@@ -1,19 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as z from "zod";
-import { createLocalIssuer } from "../../auth/local-issuer.js";
 import { createDocumentClient } from "../../db/client.js";
 import { ensureTable } from "../../db/create-table.js";
-import { jsonLogger } from "../../lib/logger.js";
 import { DirectoryRepository } from "../../repositories/directory.js";
-import { createServices } from "../../services.js";
-import { selectThemeEngine } from "../../themes/select.js";
 import type { InProcessQueue } from "../../workers/queue.js";
-import { inProcessThemeRuns } from "../../workers/theme-run.js";
 import { type DynamoLocal, hasJava, javaInstallHelp, startDynamoLocal } from "../dynamo-local.js";
-import { loadOrCreateSecrets } from "../secrets.js";
 import { starterDirectory } from "../starter-directory.js";
 import { seedDemo } from "./seed.js";
+import { demoServices } from "./services.js";
 
 /**
  * `npm run demo`: fills the embedded default's data folder with the finished Northwind sample
@@ -80,18 +75,8 @@ try {
   const directory = new DirectoryRepository(db);
   // As on a first `npm start`: the fixed sign-in addresses must exist before the demo company.
   if ((await directory.all()).length === 0) await directory.putMany(starterDirectory);
-  const secrets = await loadOrCreateSecrets(dataDir);
-  const issuer = await createLocalIssuer(secrets.signingKey, `${url}/local-issuer`);
-  const services = createServices({
-    db,
-    verifier: { keys: issuer.verifierKeys(), issuer: issuer.issuer, audience: issuer.audience },
-    authorKeySecret: secrets.authorKeySecret,
-    localIssuer: issuer,
-    // Only problems reach the terminal; the progress bar is the output.
-    logger: { ...jsonLogger((line) => process.stderr.write(`${line}\n`)), info: () => {} },
-    themeEngine: selectThemeEngine(process.env),
-    queue: inProcessThemeRuns,
-  });
+  // Only problems reach the terminal; the progress bar is the output.
+  const { services } = await demoServices(db, dataDir, url);
 
   console.log(`\n  Loading the Northwind sample conversation into ${dataDir}\n`);
   const result = await seedDemo(services, { onProgress: progressBar() });

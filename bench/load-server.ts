@@ -72,6 +72,9 @@ try {
       ...(optionalInt("ADMISSION_MAX_QUEUED") !== undefined && {
         maxQueued: optionalInt("ADMISSION_MAX_QUEUED"),
       }),
+      ...(optionalInt("ADMISSION_MAX_QUEUE_MS") !== undefined && {
+        maxQueueMs: optionalInt("ADMISSION_MAX_QUEUE_MS"),
+      }),
     },
     wrapDocument: recorder,
   });

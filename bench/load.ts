@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--verbose]`: the embedded default under
+ * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--queue-ms N] [--verbose]`: the embedded default under
  * overload (issue 11, docs/operations.md "Overload"). Prints figures and the done-when bars,
  * asserts nothing.
  *
@@ -51,6 +51,7 @@ const flag = (name: string) => {
 const limits = {
   maxInFlight: flag("--in-flight") ?? defaultAdmissionLimits.maxInFlight,
   maxQueued: flag("--queue") ?? defaultAdmissionLimits.maxQueued,
+  maxQueueMs: flag("--queue-ms") ?? defaultAdmissionLimits.maxQueueMs,
 };
 const seconds = quick
   ? { unloaded: 4, sustained: 5, step: 6, raw: 4, pause: 1 }
@@ -81,6 +82,7 @@ const child: ChildProcess = fork(new URL("./load-server.ts", import.meta.url), [
     GROUNDSWELL_DATA_DIR: dataDir,
     ADMISSION_MAX_IN_FLIGHT: String(limits.maxInFlight),
     ADMISSION_MAX_QUEUED: String(limits.maxQueued),
+    ADMISSION_MAX_QUEUE_MS: String(limits.maxQueueMs),
   },
   // Request logs go where npm start's go (stdout), here to nowhere: writing them is part of the cost.
   stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -309,7 +311,7 @@ for (;;) {
 console.log(
   `Seeded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${users.length} employees, ` +
     `${seededThoughts} thoughts in rating with a report, a conversation in sharing. ` +
-    `Admission: ${limits.maxInFlight} in flight, ${limits.maxQueued} queued. Load average ${load()}.`,
+    `Admission: ${limits.maxInFlight} in flight, ${limits.maxQueued} queued for at most ${limits.maxQueueMs} ms. Load average ${load()}.`,
 );
 
 // ── The traffic ───────────────────────────────────────────────────────────────────────────────

@@ -1,23 +1,33 @@
 /**
  * Admission control for the embedded default (docs/operations.md, "Overload"): at most
- * `maxInFlight` requests run at once and at most `maxQueued` wait for a slot; anyone past that is
- * refused at once, so a burst costs the server a few microseconds per extra request instead of an
- * unbounded queue whose every member eventually times out. In AWS the same job is done by API
- * Gateway's stage throttle and the API function's reserved concurrency (infra/constructs/api.ts).
+ * `maxInFlight` requests run at once and at most `maxQueued` wait for a slot, each for at most
+ * `maxQueueMs`; anyone past that is refused, so a burst costs the server a few microseconds per
+ * extra request instead of an unbounded queue whose every member eventually times out. In AWS the
+ * same job is done by API Gateway's stage throttle and the API function's reserved concurrency
+ * (infra/constructs/api.ts).
+ *
+ * The queue is shed by waiting time, as CoDel and Facebook's adaptive LIFO do: a waiter that has
+ * not got a slot within `maxQueueMs` is refused then, so a served request never waited longer
+ * than that and a refused one is told quickly; and the newest waiter gets the next free slot, so
+ * under overload the requests served are the fresh ones and the stale ones are the ones refused.
  */
 export interface AdmissionLimits {
-  /** Requests running at once. On a 2-core machine a handful saturates DynamoDB Local already. */
+  /**
+   * Requests running at once. On the 2-core reference machine two keep both cores busy (one
+   * request's JavaScript while another waits on DynamoDB Local); each extra slot only adds waiting
+   * to every request (bench:load, docs/operations.md).
+   */
   readonly maxInFlight: number;
-  /** Requests waiting for a slot; kept short so a served request never waits long. */
+  /** Requests waiting for a slot: room for a page's few parallel calls, not a backlog. */
   readonly maxQueued: number;
   /**
-   * A safety net for when running requests stall (DynamoDB hangs): a waiter not admitted within
-   * this time is refused then. Under plain overload the queue moves and refusals happen on arrival.
+   * The longest a waiter waits for a slot before it is refused: short, so a refusal is always
+   * quick and a served request's latency stays near its unloaded latency.
    */
   readonly maxQueueMs: number;
 }
 
-export const defaultAdmissionLimits: AdmissionLimits = { maxInFlight: 4, maxQueued: 4, maxQueueMs: 2_000 };
+export const defaultAdmissionLimits: AdmissionLimits = { maxInFlight: 2, maxQueued: 2, maxQueueMs: 25 };
 
 /** Hands back the slot; call exactly once (extra calls are ignored). */
 export type Release = () => void;
@@ -40,16 +50,19 @@ export class AdmissionGate {
   #inFlight = 0;
   #admitted = 0;
   #refused = 0;
+  /** In arrival order; the last one is served first. */
   readonly #queue: Waiter[] = [];
 
   constructor(limits: Partial<AdmissionLimits> = {}) {
     this.limits = { ...defaultAdmissionLimits, ...limits };
     if (!(this.limits.maxInFlight >= 1)) throw new RangeError("maxInFlight must be at least 1");
+    if (!(this.limits.maxQueued >= 0)) throw new RangeError("maxQueued must not be negative");
+    if (!(this.limits.maxQueueMs >= 0)) throw new RangeError("maxQueueMs must not be negative");
   }
 
   /**
-   * A slot, now or after a short wait; `undefined` means refused (the queue is full, or the wait
-   * ran past `maxQueueMs`). The fast path and the refusal on arrival are synchronous.
+   * A slot, now or after a short wait; `undefined` means refused (the queue is full, or no slot
+   * came free within `maxQueueMs`). The fast path and the refusal on arrival are synchronous.
    */
   enter(): Release | undefined | Promise<Release | undefined> {
     if (this.#inFlight < this.limits.maxInFlight) return this.#admit();
@@ -86,7 +99,7 @@ export class AdmissionGate {
       if (released) return;
       released = true;
       this.#inFlight--;
-      const next = this.#queue.shift();
+      const next = this.#queue.pop();
       if (next) {
         clearTimeout(next.timer);
         next.admit(this.#admit());

@@ -15,6 +15,7 @@ const env = z
     ADMIN_EMAIL: z.email().optional(),
     ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).optional(),
     ADMISSION_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+    ADMISSION_MAX_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   })
   .safeParse(process.env);
 
@@ -48,6 +49,7 @@ const server = await startLocalServer({
   admission: {
     ...(env.data.ADMISSION_MAX_IN_FLIGHT && { maxInFlight: env.data.ADMISSION_MAX_IN_FLIGHT }),
     ...(env.data.ADMISSION_MAX_QUEUED !== undefined && { maxQueued: env.data.ADMISSION_MAX_QUEUED }),
+    ...(env.data.ADMISSION_MAX_QUEUE_MS !== undefined && { maxQueueMs: env.data.ADMISSION_MAX_QUEUE_MS }),
   },
 }).catch((error: Error) => {
   console.error(`\n  Groundswell could not start: ${error.message}\n`);

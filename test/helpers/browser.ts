@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { defaultAdmissionLimits } from "../../functions/lib/admission.js";
 import { memoryLogger } from "../../functions/lib/logger.js";
 import { freePort } from "../../functions/local/dynamo-local.js";
 import { type LocalServer, startLocalServer } from "../../functions/local/server.js";
+import { retryingFetch } from "../../web/src/lib/retry-fetch.js";
 
 /**
  * Shared setup for the browser end-to-end tests: the embedded default in-process (DynamoDB Local
@@ -255,22 +257,30 @@ export interface ApiReply {
 }
 
 /**
- * fetch, again after a short pause while the local server's admission gate refuses it (a 503
- * `server-busy` means nothing was done, so a retry is always safe): seeding fires requests in
- * parallel, more than the gate admits at once (functions/lib/admission.ts).
+ * Seeding's fetch, shaped for the local server's admission gate (functions/lib/admission.ts):
+ * tests fire many requests at once (Promise.all over people), so at most as many as the gate runs
+ * at once are sent, the rest wait here instead of in the server's short queue; a busy refusal that
+ * still happens (the browser's own requests take slots too) is sent again after its Retry-After,
+ * by the web client's own retry (web/src/lib/retry-fetch.ts), a bounded number of times.
  */
-async function fetchAdmitted(url: string, init: RequestInit): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    const reply = await fetch(url, init);
-    if (reply.status !== 503 || attempt >= 30) return reply;
-    const problem = (await reply
-      .clone()
-      .json()
-      .catch(() => undefined)) as { type?: string } | undefined;
-    if (problem?.type !== "https://groundswell.dev/problems/server-busy") return reply;
-    await reply.body?.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
-  }
+const seedingFetch = retryingFetch(oneSlotPerAdmittedRequest(defaultAdmissionLimits.maxInFlight), {
+  retries: 8,
+});
+
+function oneSlotPerAdmittedRequest(slots: number): typeof fetch {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (input, init) => {
+    if (running < slots) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+    try {
+      return await fetch(input, init);
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }
 
 /** A small API client for seeding: signs in by email through the dev login, like the sign-in page. */
@@ -279,7 +289,7 @@ export function apiClient(baseUrl: string) {
   const tokenFor = async (email: string) => {
     let token = tokens.get(email);
     if (!token) {
-      const reply = await fetchAdmitted(`${baseUrl}/api/auth/dev/login`, {
+      const reply = await seedingFetch(`${baseUrl}/api/auth/dev/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email }),
@@ -298,7 +308,7 @@ export function apiClient(baseUrl: string) {
     const headers: Record<string, string> = { authorization: `Bearer ${await tokenFor(options.as)}` };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (options.idempotent) headers["idempotency-key"] = randomUUID();
-    const reply = await fetchAdmitted(`${baseUrl}${path}`, {
+    const reply = await seedingFetch(`${baseUrl}${path}`, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),

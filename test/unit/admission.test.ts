@@ -25,7 +25,7 @@ describe("AdmissionGate", () => {
     expect(gate.counts()).toEqual({ inFlight: 2, queued: 0, admitted: 3, refused: 1 });
   });
 
-  it("hands slots to waiters in arrival order and ignores a second release of the same slot", async () => {
+  it("gives a freed slot to the newest waiter and ignores a second release of the same slot", async () => {
     const gate = new AdmissionGate({ maxInFlight: 1, maxQueued: 3, maxQueueMs: 60_000 });
     const first = admitted(gate.enter());
     const order: number[] = [];
@@ -37,13 +37,30 @@ describe("AdmissionGate", () => {
     );
     first();
     first(); // a double release must not admit two at once
-    const second = await waiters[0]!;
+    const third = await waiters[2]!;
     expect(gate.counts().inFlight).toBe(1);
-    second();
+    third();
     (await waiters[1]!)();
-    (await waiters[2]!)();
-    expect(order).toEqual([1, 2, 3]);
+    (await waiters[0]!)();
+    // Under overload the fresh requests are served and the stale ones are the ones that time out.
+    expect(order).toEqual([3, 2, 1]);
     expect(gate.counts()).toEqual({ inFlight: 0, queued: 0, admitted: 4, refused: 0 });
+  });
+
+  it("refuses every waiter that got no slot within maxQueueMs, and serves one whose slot came sooner", async () => {
+    vi.useFakeTimers();
+    const gate = new AdmissionGate({ maxInFlight: 1, maxQueued: 2, maxQueueMs: 25 });
+    const running = admitted(gate.enter());
+    const early = gate.enter() as Promise<Release | undefined>;
+    await vi.advanceTimersByTimeAsync(10);
+    const late = gate.enter() as Promise<Release | undefined>;
+    await vi.advanceTimersByTimeAsync(16); // early has waited 26 ms, late 16 ms
+    expect(await early).toBeUndefined();
+    expect(gate.counts()).toMatchObject({ queued: 1, refused: 1 });
+    running();
+    const served = await late;
+    expect(served).toBeTypeOf("function");
+    expect(gate.counts()).toEqual({ inFlight: 1, queued: 0, admitted: 2, refused: 1 });
   });
 
   it("refuses a waiter that was not admitted within maxQueueMs (running requests stalled)", async () => {
@@ -68,7 +85,9 @@ describe("AdmissionGate", () => {
     admitted(gate.enter());
   });
 
-  it("rejects a limit that could never admit anyone", () => {
+  it("rejects limits that could never admit anyone or make no sense", () => {
     expect(() => new AdmissionGate({ maxInFlight: 0 })).toThrow(RangeError);
+    expect(() => new AdmissionGate({ maxQueued: -1 })).toThrow(RangeError);
+    expect(() => new AdmissionGate({ maxQueueMs: Number.NaN })).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs, retryingFetch } from "../../web/src/lib/retry-fetch.js";
+import { retryAfterMs, retryingFetch, serverBusyType } from "../../web/src/lib/retry-fetch.js";
 
-function scripted(statuses: { status: number; retryAfter?: string }[]) {
+function scripted(statuses: { status: number; retryAfter?: string; type?: string }[]) {
   const seen: { method: string; body: string | null; key: string | null }[] = [];
   const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
@@ -11,9 +11,12 @@ function scripted(statuses: { status: number; retryAfter?: string }[]) {
       key: request.headers.get("idempotency-key"),
     });
     const next = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
-    return new Response(JSON.stringify({ status: next.status }), {
+    return new Response(JSON.stringify({ status: next.status, ...(next.type && { type: next.type }) }), {
       status: next.status,
-      headers: next.retryAfter ? { "retry-after": next.retryAfter } : {},
+      headers: {
+        "content-type": "application/problem+json",
+        ...(next.retryAfter && { "retry-after": next.retryAfter }),
+      },
     });
   }) as typeof fetch;
   return { fetcher, seen };
@@ -80,6 +83,41 @@ describe("the web client's retry of busy answers", () => {
     });
     expect((await again(request)).status).toBe(200);
     expect(busyThenOk.seen.map((s) => s.body)).toEqual(['{"stars":4}', '{"stars":4}']);
+  });
+
+  it("sends a request that is not safe to repeat again only when the server refused it before running it", async () => {
+    const post = { method: "POST", body: '{"email":"a@example.com"}' };
+    const otherBusy = scripted([{ status: 503 }, { status: 200 }]);
+    const plain = retryingFetch(otherBusy.fetcher, { sleep: async () => undefined });
+    // A 503 from DynamoDB on a POST without an Idempotency-Key: it may have done part of its work.
+    expect((await plain("http://x/api/auth/dev/login", post)).status).toBe(503);
+    expect(otherBusy.seen).toHaveLength(1);
+
+    const refused = scripted([{ status: 503, type: serverBusyType }, { status: 429 }, { status: 200 }]);
+    const again = retryingFetch(refused.fetcher, { sleep: async () => undefined });
+    expect((await again("http://x/api/auth/dev/login", post)).status).toBe(200);
+    expect(refused.seen).toHaveLength(3);
+  });
+
+  it("says when it is waiting to retry, and when the wait is over, even if the caller aborts", async () => {
+    const events: string[] = [];
+    const onWait = {
+      start: (ms: number) => void events.push(`start ${ms}`),
+      end: () => void events.push("end"),
+    };
+    const { fetcher } = scripted([{ status: 503, retryAfter: "1" }, { status: 200 }]);
+    const retrying = retryingFetch(fetcher, { sleep: async () => undefined, random: () => 0, onWait });
+    expect((await retrying("http://x/api/me")).status).toBe(200);
+    expect(events).toEqual(["start 1000", "end"]);
+
+    events.length = 0;
+    const busy = scripted([{ status: 503, retryAfter: "1" }]);
+    const controller = new AbortController();
+    const pending = retryingFetch(busy.fetcher, { onWait })("http://x/api/me", { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("left the page")), 20);
+    await expect(pending).rejects.toThrow("left the page");
+    expect(events).toHaveLength(2);
+    expect(events[1]).toBe("end");
   });
 
   it("stops waiting when the caller aborts", async () => {

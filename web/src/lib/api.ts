@@ -3,16 +3,17 @@ import type { SuccessStatusCode } from "hono/utils/http-status";
 import { goto } from "$app/navigation";
 import type { AppType } from "../../../functions/app";
 import { retryingFetch } from "./retry-fetch";
+import { serverBusy } from "./server-busy.svelte";
 import { session } from "./session.svelte";
 
 /**
  * The typed API client: `api.conversations[":id"].$get({ param: { id } })`. Every request carries
  * the signed-in person's ID token, refreshed first when it is about to expire. Use it through
  * `call`, which turns problems into `ApiProblem`s. A busy server's 503 (or 429) is retried after
- * its Retry-After, up to three times (retry-fetch.ts).
+ * its Retry-After, up to three times (retry-fetch.ts), with "busy, retrying" shown meanwhile.
  */
 export const api = hc<AppType>("/", {
-  fetch: retryingFetch((input, init) => fetch(input, init)),
+  fetch: retryingFetch((input, init) => fetch(input, init), { onWait: serverBusy }),
   headers: async (): Promise<Record<string, string>> => {
     const token = await session.bearer();
     return token ? { authorization: `Bearer ${token}` } : {};

@@ -13,7 +13,7 @@
 import * as z from "zod";
 import { numberThreshold, textThreshold } from "../domain/conversation.js";
 import { opinionGroups } from "../domain/opinion-groups.js";
-import { OPINION_ATTRIBUTE } from "../report/opinion.js";
+import { sliceAttributes } from "../report/opinion.js";
 import {
   type Contributor,
   type SliceId,
@@ -77,7 +77,7 @@ export function raterPopulation(
     const group = groupOf?.get(r.raterKey);
     raters.set(r.raterKey, {
       key: r.raterKey,
-      attributes: { ...r.attributes, ...(group && { [OPINION_ATTRIBUTE]: group }) },
+      attributes: sliceAttributes(r.attributes, group),
     });
   }
   return [...raters.values()];

@@ -1,3 +1,4 @@
+import { reportAttributeNames } from "../domain/bounds.js";
 import type { Counts } from "../domain/conversation.js";
 import { numberThreshold, textThreshold } from "../domain/conversation.js";
 import { opinionGroups } from "../domain/opinion-groups.js";
@@ -11,7 +12,7 @@ import {
 } from "../domain/statistics.js";
 import type { RatingRecord } from "../repositories/ratings.js";
 import { type ThemeInput, themeCards, toStats } from "./cards.js";
-import { OPINION_ATTRIBUTE, opinionSection } from "./opinion.js";
+import { hasReportName, opinionSection, reportNameNote, sliceAttributes } from "./opinion.js";
 import type { Report, ReportThought } from "./schema.js";
 import { computeSegments, type SegmentView } from "./segment-views.js";
 import type { Contributor } from "./segments.js";
@@ -98,19 +99,17 @@ export function computeReport(input: ComputeInput): ComputedReport {
   // Segments: slices of raters and their numbers, behind the release rule (segment-views.ts).
   // Opinion groups join as one more rater attribute, decided with the directory's.
   const extra = input.raterAttributes;
-  const ratings =
-    extra || groupOf
-      ? input.ratings.map((r) => {
-          const more = extra?.get(r.raterKey);
-          const group = groupOf?.get(r.raterKey);
-          return more || group
-            ? {
-                ...r,
-                attributes: { ...r.attributes, ...more, ...(group && { [OPINION_ATTRIBUTE]: group }) },
-              }
-            : r;
-        })
-      : input.ratings;
+  // A stored attribute named like the report's own slices is left out, and the report says so.
+  const clashing = new Set<string>();
+  const ratings = input.ratings.map((r) => {
+    const more = extra?.get(r.raterKey);
+    const group = groupOf?.get(r.raterKey);
+    const attributes = more ? { ...r.attributes, ...more } : r.attributes;
+    const clash = hasReportName(attributes);
+    if (clash)
+      for (const name of reportAttributeNames) if (Object.hasOwn(attributes, name)) clashing.add(name);
+    return more || group || clash ? { ...r, attributes: sliceAttributes(attributes, group) } : r;
+  });
   const parts = computeSegments({
     thoughts: input.thoughts,
     ratings,
@@ -155,6 +154,7 @@ export function computeReport(input: ComputeInput): ComputedReport {
     notes: [
       ...(input.themes.notes ?? []),
       ...leftOutNote(counts, input.thoughts.length, input.ratings.length),
+      ...(clashing.size > 0 ? [reportNameNote([...clashing].sort())] : []),
     ],
     anonymityThreshold: k,
     textAnonymityThreshold: textK,

@@ -10,6 +10,8 @@
  * group numbers appear only when every group's cell for it is released, and a group is shown only
  * when every group is released for text (the groups' views hold thought cells only then).
  */
+
+import { reportAttributeNames } from "../domain/bounds.js";
 import {
   commonGround,
   consensusOf,
@@ -26,6 +28,31 @@ import type { SegmentParts } from "./segment-views.js";
 
 export const OPINION_ATTRIBUTE = "opinionGroup";
 export const opinionGroupKey = (id: string) => `${OPINION_ATTRIBUTE}:${id}`;
+
+/** Whether stored attributes carry a name the report slices by itself (bounds.ts reportAttributeNames). */
+export const hasReportName = (attributes: Readonly<Record<string, string>>) =>
+  [...reportAttributeNames].some((name) => Object.hasOwn(attributes, name));
+
+/**
+ * A rater's attributes as the report slices them: their stored snapshot without any attribute
+ * named like one of the report's own slices, then their opinion group. The directory import
+ * refuses such a name, but snapshots stored before it did keep theirs; kept, a directory
+ * `opinionGroup: A` would be counted as opinion group A (or, with no groups found, shown as one).
+ * The report job and the anonymity audit both build their raters with this.
+ */
+export function sliceAttributes(
+  attributes: Readonly<Record<string, string>>,
+  group: string | undefined,
+): Readonly<Record<string, string>> {
+  const own = hasReportName(attributes)
+    ? Object.fromEntries(Object.entries(attributes).filter(([name]) => !reportAttributeNames.has(name)))
+    : attributes;
+  return group ? { ...own, [OPINION_ATTRIBUTE]: group } : own;
+}
+
+/** The report's note when stored snapshots carried a report-owned name (sliceAttributes). */
+export const reportNameNote = (names: readonly string[]) =>
+  `The directory attribute ${names.map((n) => `“${n}”`).join(", ")} is left out of the segments: the report uses that name for its opinion groups. Rename it in the directory (for example to “team”) to slice later conversations by it.`;
 const listSize = 10;
 
 export interface OpinionSection {

@@ -1,15 +1,12 @@
 import * as z from "zod";
 import { attributeNameSchema, instantSchema, plainRecord } from "./bounds.js";
 import { conversationStates } from "./lifecycle.js";
+import { conversationText, settingLimits } from "./limits.js";
 import { templateIds } from "./templates.js";
 
-/**
- * DESIGN §3.4: the anonymity thresholds never go below these floors. k counts people for any
- * number a report shows for a group; k_text for free text, theme titles, summaries, key phrases
- * and quotes shown for a group.
- */
-export const minimumAnonymityThreshold = 5;
-export const minimumTextAnonymityThreshold = 10;
+/** DESIGN §3.4: the floors of the anonymity thresholds (limits.ts says what k and k_text count). */
+export const minimumAnonymityThreshold = settingLimits.anonymityThreshold.min;
+export const minimumTextAnonymityThreshold = settingLimits.textAnonymityThreshold.min;
 
 const thresholdFields = (stored: boolean) => {
   // Settings stored before the floors existed read as the floor; a request below it is refused.
@@ -22,23 +19,28 @@ const thresholdFields = (stored: boolean) => {
       : z.int().min(min, `can't be below ${min}: ${what} could single people out`).max(max);
   return {
     /** k: fewest people behind any number shown for a group. */
-    anonymityThreshold: floor(minimumAnonymityThreshold, 50, "smaller groups").default(
+    anonymityThreshold: floor(
       minimumAnonymityThreshold,
-    ),
+      settingLimits.anonymityThreshold.max,
+      "smaller groups",
+    ).default(settingLimits.anonymityThreshold.default),
     /** k_text: fewest people behind free text, themes and quotes shown for a group. */
     textAnonymityThreshold: floor(
       minimumTextAnonymityThreshold,
-      100,
+      settingLimits.textAnonymityThreshold.max,
       "quotes and themes for smaller groups",
-    ).default(minimumTextAnonymityThreshold),
+    ).default(settingLimits.textAnonymityThreshold.default),
   };
 };
 
+const bounded = ({ min, max, default: fallback }: { min: number; max: number; default: number }) =>
+  z.int().min(min).max(max).default(fallback);
+
 const settingsShape = (stored: boolean) => ({
-  thoughtMaxLength: z.int().min(50).max(2000).default(600),
-  maxThoughtsPerPerson: z.int().min(1).max(50).default(10),
-  ratingTarget: z.int().min(1).max(200).default(20),
-  batchSize: z.int().min(1).max(25).default(10),
+  thoughtMaxLength: bounded(settingLimits.thoughtMaxLength),
+  maxThoughtsPerPerson: bounded(settingLimits.maxThoughtsPerPerson),
+  ratingTarget: bounded(settingLimits.ratingTarget),
+  batchSize: bounded(settingLimits.batchSize),
   ...thresholdFields(stored),
   moderation: z.enum(["post", "pre"]).default("post"),
 });
@@ -93,9 +95,18 @@ export const scheduleSchema = z
   });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-const title = z.string().trim().min(3, "a title needs at least 3 characters").max(120);
-const prompt = z.string().trim().min(10, "a question needs at least 10 characters").max(500);
-const context = z.string().max(20_000);
+const { title: titleLimit, prompt: promptLimit, context: contextLimit } = conversationText;
+const title = z
+  .string()
+  .trim()
+  .min(titleLimit.min, `a title needs at least ${titleLimit.min} characters`)
+  .max(titleLimit.max);
+const prompt = z
+  .string()
+  .trim()
+  .min(promptLimit.min, `a question needs at least ${promptLimit.min} characters`)
+  .max(promptLimit.max);
+const context = z.string().max(contextLimit.max);
 
 export const createConversationSchema = z.object({
   template: z.enum(templateIds),

@@ -12,6 +12,13 @@ export const responseStatusLabels: Record<ResponseStatus, string> = {
   done: "Done",
 };
 
+/** Characters in a response's two texts (after trimming), and in a search for its owner. */
+export const responseText = {
+  heard: { min: 2, max: 2000 },
+  willDo: { min: 2, max: 2000 },
+  ownerQuery: { max: 120 },
+} as const;
+
 /** A due date is a calendar day (no time, no zone): "2027-03-31". */
 export const dueDatePattern = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 

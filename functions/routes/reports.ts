@@ -3,6 +3,7 @@ import type { Caller } from "../auth/verify.js";
 import type { StoredConversation } from "../db/items/conversations.js";
 import type { ThemeEdit } from "../db/items/reports.js";
 import { textThreshold } from "../domain/conversation.js";
+import { themeText } from "../domain/limits.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
 import type { ReportHead } from "../report/compute.js";
@@ -71,8 +72,8 @@ const editRoute = protectedRoute(can.lead, {
         "application/json": {
           schema: z
             .object({
-              title: z.string().trim().min(2).max(120).optional(),
-              summary: z.string().trim().min(2).max(2000).optional(),
+              title: z.string().trim().min(themeText.title.min).max(themeText.title.max).optional(),
+              summary: z.string().trim().min(themeText.summary.min).max(themeText.summary.max).optional(),
             })
             .refine((v) => v.title !== undefined || v.summary !== undefined, {
               message: "nothing to change",

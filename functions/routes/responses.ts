@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { can } from "../domain/person.js";
-import { isDueDate, responseStatuses, statusEditableStates } from "../domain/responses.js";
+import { isDueDate, responseStatuses, responseText, statusEditableStates } from "../domain/responses.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { type ThemeResponse, themeResponseSchema } from "../report/schema.js";
 import type { Services } from "../services.js";
@@ -13,9 +13,9 @@ const dueDateSchema = z
 
 const responseBodySchema = z.object({
   /** What leadership understood people to be saying. */
-  heard: z.string().trim().min(2).max(2000),
+  heard: z.string().trim().min(responseText.heard.min).max(responseText.heard.max),
   /** What leadership will do about it (or why not). */
-  willDo: z.string().trim().min(2).max(2000),
+  willDo: z.string().trim().min(responseText.willDo.min).max(responseText.willDo.max),
   /** Who answers for it: an active person in the directory (GET …/response-owners finds them). */
   ownerId: z.string().min(1).max(80),
   /** When it is due: a calendar day. */
@@ -65,7 +65,7 @@ const ownersRoute = protectedRoute(can.lead, {
   summary: "Active people in the directory who can own a response, by name or email",
   request: {
     params: z.object({ id: idParam }),
-    query: z.object({ q: z.string().trim().max(120).default("") }),
+    query: z.object({ q: z.string().trim().max(responseText.ownerQuery.max).default("") }),
   },
   responses: { 200: json(z.object({ people: z.array(ownerSchema) }), "Up to 20 people"), ...problems(404) },
 });

@@ -1,4 +1,5 @@
 import { acceptsRatings, conversationStates } from "$domain/lifecycle";
+import { settingLimits } from "$domain/limits";
 import type { ConversationState, ConversationView, Settings } from "./types";
 
 /** Lifecycle states in plain words. */
@@ -100,45 +101,32 @@ export function attributeLabel(name: string): string {
   );
 }
 
-/**
- * The settings a facilitator sees, with the API's defaults and limits (settingsSchema in
- * functions/domain/conversation.ts; that module pulls in zod, so the numbers are repeated here).
- */
+/** The settings a facilitator sees, with the API's limits and defaults (functions/domain/limits.ts). */
 export const settingFields = {
   thoughtMaxLength: {
     label: "Thought length",
     hint: "Most characters in one thought.",
-    min: 50,
-    max: 2000,
-    default: 600,
+    ...settingLimits.thoughtMaxLength,
   },
   maxThoughtsPerPerson: {
     label: "Thoughts per person",
     hint: "Most thoughts one person can share.",
-    min: 1,
-    max: 50,
-    default: 10,
+    ...settingLimits.maxThoughtsPerPerson,
   },
   ratingTarget: {
     label: "Rating target",
     hint: "Ratings asked of each person.",
-    min: 1,
-    max: 200,
-    default: 20,
+    ...settingLimits.ratingTarget,
   },
   anonymityThreshold: {
     label: "Anonymity threshold",
     hint: "Fewest people in a group that numbers are shown for.",
-    min: 5,
-    max: 50,
-    default: 5,
+    ...settingLimits.anonymityThreshold,
   },
   textAnonymityThreshold: {
     label: "Anonymity threshold for text",
     hint: "Fewest people in a group that themes and quotes are shown for.",
-    min: 10,
-    max: 100,
-    default: 10,
+    ...settingLimits.textAnonymityThreshold,
   },
 } as const satisfies Partial<
   Record<keyof Settings, { label: string; hint: string; min: number; max: number; default: number }>

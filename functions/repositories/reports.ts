@@ -7,6 +7,8 @@ import { conversationItem } from "../db/items/conversations.js";
 import {
   headAndPage,
   pagesOf,
+  partsOf,
+  quotePlaces,
   reportHeadItem,
   reportPageItem,
   type StoredSegmentView,
@@ -15,7 +17,7 @@ import {
   themeEditSchema,
   themeEditsItem,
 } from "../db/items/reports.js";
-import { getItem, queryPages, queryRaw } from "../db/query.js";
+import { getItem, queryPages, queryRaw, type StoredKey } from "../db/query.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { ComputedReport, ReportHead } from "../report/compute.js";
 import { type ReportThought, reportThoughtSchema } from "../report/schema.js";
@@ -137,6 +139,81 @@ export class ReportRepository {
         );
       }
       throw error;
+    }
+  }
+
+  /**
+   * A moderator's redaction reaches the reports computed before it (issue 12, docs/anonymity.md
+   * "Redaction and reports already computed"): wherever the newest and the approved version quote
+   * the thought — a page of ranked thoughts, a segment view, the head's common-ground and divisive
+   * lists — its text becomes `text`, in place. Those are the only versions any route serves.
+   *
+   * Bounded: at most two versions, each read once like an export (head, pages, at most one view
+   * per released segment), one small Update per part that quotes the thought. Idempotent: a part
+   * already quoting `text` is not written. Conditional: each Update checks that the list entry it
+   * sets still holds this thought's id, so it never writes into another thought. Returns how many
+   * parts it rewrote.
+   */
+  async rewriteQuotes(conversationId: string, thoughtId: string, text: string): Promise<number> {
+    const conversation = await getItem(
+      this.db,
+      conversationItem,
+      { id: conversationId },
+      { consistent: true },
+    );
+    const versions = new Set(
+      [conversation?.reportVersion, conversation?.approvedReportVersion].filter(
+        (v): v is number => v !== undefined,
+      ),
+    );
+    let rewritten = 0;
+    for (const version of versions) {
+      let startKey: StoredKey | undefined;
+      do {
+        const page = await queryRaw(this.db, partsOf({ conversationId, version }), {
+          consistent: true,
+          startKey,
+        });
+        for (const raw of page.items) if (await this.rewritePart(raw, thoughtId, text)) rewritten++;
+        startKey = page.lastKey;
+      } while (startKey);
+    }
+    return rewritten;
+  }
+
+  private async rewritePart(raw: RawItem, thoughtId: string, text: string): Promise<boolean> {
+    const stale = quotePlaces(raw, thoughtId).filter((place) => place.text !== text);
+    if (stale.length === 0) return false;
+    const names: Record<string, string> = { "#text": "text" };
+    const at = (place: (typeof stale)[number]) =>
+      `${place.list
+        .map((name) => {
+          names[`#${name}`] = name;
+          return `#${name}`;
+        })
+        .join(".")}[${place.index}]`;
+    const sets = stale.map((place) => `${at(place)}.#text = :text`);
+    const conditions = stale.map((place) => {
+      names[`#${place.idField}`] = place.idField;
+      return `${at(place)}.#${place.idField} = :id`;
+    });
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: { pk: raw.pk, sk: raw.sk },
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: conditions.join(" AND "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ":text": text, ":id": thoughtId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // A stored part is written once and never reordered: a failed check means it is gone.
+      if (!isConditionFailure(error)) throw error;
+      this.db.logger?.warn("report part changed while a quote was rewritten", { sk: String(raw.sk) });
+      return false;
     }
   }
 

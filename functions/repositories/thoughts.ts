@@ -176,7 +176,7 @@ export class ThoughtRepository {
   }
 
   /** Every thought of a conversation, page by page: for reports and jobs, never a request path. */
-  all(conversationId: string): AsyncGenerator<Thought[]> {
-    return queryPages(this.db, thoughtItem, thoughtsOf(conversationId));
+  all(conversationId: string, options: { readonly consistent?: boolean } = {}): AsyncGenerator<Thought[]> {
+    return queryPages(this.db, thoughtItem, thoughtsOf(conversationId), options);
   }
 }

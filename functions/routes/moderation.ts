@@ -219,6 +219,9 @@ export function moderationRoutes(s: Services) {
         body.action === "redact" ? { action: "redact" as const, text: await redaction(id, body.text) } : body;
       // The audit log's tally is written in the same transaction, under the same pseudonym.
       const outcome = await s.moderation.decide(id, thoughtId, decision, moderator(caller, id));
+      // Reports computed before the edit quote the removed text: rewrite them now. A repeated
+      // request ("unchanged") finishes a rewrite an earlier one could not complete.
+      if (decision.action === "redact") await s.reports.rewriteQuotes(id, thoughtId, decision.text);
       return c.json({ thoughtId, action: body.action, outcome }, 200);
     })
     .openapi(bulkRoute, async (c) => {

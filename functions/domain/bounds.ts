@@ -3,6 +3,7 @@
  * outside these is refused with a 400 before anything is written, so no stored item can hold it.
  */
 import * as z from "zod";
+import { scheduleYears } from "./limits.js";
 
 /**
  * Instants Groundswell can schedule: the years 2000 to 2100, UTC. Wide enough for any real
@@ -11,8 +12,8 @@ import * as z from "zod";
  */
 export const earliestInstant = "2000-01-01T00:00:00.000Z";
 export const latestInstant = "2100-12-31T23:59:59.999Z";
-export const earliestYear = 2000;
-export const latestYear = 2100;
+export const earliestYear = scheduleYears.earliest;
+export const latestYear = scheduleYears.latest;
 
 export const inInstantRange = (ms: number) =>
   Number.isFinite(ms) && ms >= Date.parse(earliestInstant) && ms <= Date.parse(latestInstant);

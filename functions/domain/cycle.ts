@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { earliestYear, inInstantRange, latestYear } from "./bounds.js";
 import { type Schedule, scheduleSchema } from "./conversation.js";
+import { cycleText } from "./limits.js";
 import type { TemplateId } from "./templates.js";
 
 /** DESIGN §1: a cycle's three stages, in the order they run, and the template each starts from. */
@@ -26,7 +27,11 @@ export const cycleSchema = z.object({
 });
 export type Cycle = z.infer<typeof cycleSchema>;
 
-export const cycleNameSchema = z.string().trim().min(3, "a name needs at least 3 characters").max(80);
+export const cycleNameSchema = z
+  .string()
+  .trim()
+  .min(cycleText.name.min, `a name needs at least ${cycleText.name.min} characters`)
+  .max(cycleText.name.max);
 const yearSchema = z.int().min(earliestYear).max(latestYear);
 
 export type StageSchedules = Partial<Record<StageKey, Schedule | null | undefined>>;

@@ -30,3 +30,9 @@ export const themeText = {
   title: { min: 2, max: 120 },
   summary: { min: 2, max: 2000 },
 } as const;
+
+/** A yearly cycle's name (characters, after trimming). */
+export const cycleText = { name: { min: 3, max: 80 } } as const;
+
+/** The years Groundswell schedules in (bounds.ts says why these). */
+export const scheduleYears = { earliest: 2000, latest: 2100 } as const;

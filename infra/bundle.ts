@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
 
 /**
@@ -92,6 +92,60 @@ export const servedApiDocument = async () => (document ??= (await import("${docu
   },
 };
 
+const noJsonSchemaNamespace = "groundswell-no-json-schema";
+const noJsonSchema =
+  "JSON Schema generation is not in the API bundle: its OpenAPI document is generated at build (infra/openapi-document.ts).";
+
+/**
+ * Zod 4's classic schemas reference its JSON Schema generator (`.toJSONSchema()`, each type's
+ * processor, `~standard.jsonSchema`), so ~20 KB of it ships wherever zod does. The API generates
+ * no JSON Schema at run time (see openApiAtBuildPlugin), so in its bundle those references get
+ * functions that throw and say so; `aggregateChecks` (what `.minLength` and the like read) stays
+ * zod's own. The stubs are built from the real module's exports, and an import classic/schemas.js
+ * adds from to-json-schema.js fails the build ("No matching export") rather than slip through.
+ * test/integration/lambda.test.ts runs validation through the real bundle.
+ */
+export const noJsonSchemaPlugin: Plugin = {
+  name: "no-json-schema",
+  setup(builder) {
+    const classic = /[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/;
+    builder.onResolve({ filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/ }, (args) =>
+      classic.test(args.importer)
+        ? { path: join(args.resolveDir, args.path), namespace: noJsonSchemaNamespace }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: noJsonSchemaNamespace }, async (args) => {
+      const unavailable = `const unavailable = () => { throw new Error(${JSON.stringify(noJsonSchema)}); };`;
+      if (args.path.endsWith("to-json-schema.js"))
+        return {
+          contents: `${unavailable}
+export const createToJSONSchemaMethod = () => unavailable;
+export const createStandardJSONSchemaMethod = () => unavailable;`,
+          loader: "js",
+        };
+      const names = Object.keys(await import(pathToFileURL(args.path).href));
+      if (!names.includes("aggregateChecks"))
+        throw new Error(
+          "infra/bundle.ts: zod's json-schema-processors.js no longer exports aggregateChecks: update noJsonSchemaPlugin.",
+        );
+      return {
+        contents: [
+          `export { aggregateChecks } from ${JSON.stringify(args.path)};`,
+          unavailable,
+          ...names
+            .filter((name) => name !== "aggregateChecks")
+            .map((name) => `export const ${name} = unavailable;`),
+        ].join("\n"),
+        loader: "js",
+        resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
+/** Entries that generate no JSON Schema at run time (noJsonSchemaPlugin). */
+const withoutJsonSchema: readonly string[] = [lambdaEntries.api];
+
 export interface BundleResult {
   /** The bundle, `<outdir>/index.mjs` (the handler is `index.handler`). */
   readonly file: string;
@@ -145,7 +199,11 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     banner: {
       js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
     },
-    plugins: [openApiAtBuildPlugin, zodNamespacePlugin],
+    plugins: [
+      openApiAtBuildPlugin,
+      zodNamespacePlugin,
+      ...(withoutJsonSchema.includes(entry) ? [noJsonSchemaPlugin] : []),
+    ],
     metafile: true,
     logLevel: "warning",
   });

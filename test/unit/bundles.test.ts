@@ -64,6 +64,10 @@ describe("Lambda bundles", () => {
     expect(api.init.filter((path) => path.includes("node_modules/@asteasolutions/zod-to-openapi"))).toEqual(
       [],
     );
+    // Nor does it generate JSON Schema: zod's generator is stubbed in its bundle (noJsonSchemaPlugin).
+    const jsonSchema = (path: string) => path === "node_modules/zod/v4/core/to-json-schema.js";
+    expect(api.init.filter(jsonSchema)).toEqual([]);
+    expect(worker.init.some(jsonSchema)).toBe(true);
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
   }, 120_000);
 

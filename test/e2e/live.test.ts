@@ -163,3 +163,34 @@ describe("texts a facilitator reads (defect 5)", () => {
     await check(page, "facilitator typo audience");
   });
 });
+
+describe("the manage page follows the conversation while it runs (issue 12, +page.ts loads)", () => {
+  it("shows a move made elsewhere on its next read, and keeps the facilitator's unsaved edits", async () => {
+    const api = apiClient(e2e.url);
+    const created = await api.expectStatus(201, "POST", "/api/conversations", {
+      as: facilitator,
+      body: { template: "custom", title: "Office move", prompt: "What should the new office get right?" },
+      idempotent: true,
+    });
+    const id = created.body.id;
+    await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: facilitator,
+      body: { to: "sharing" },
+    });
+    const page = await e2e.signedIn(facilitator);
+    await page.goto(`/facilitate/${id}`);
+    await page.getByRole("heading", { name: "Office move", level: 1 }).waitFor();
+    await page.getByLabel("Title").fill("Office move 2027");
+    await page.getByText("You have unsaved changes.").waitFor();
+
+    // Another facilitator (here: the API) moves it on; the page's load runs again by itself.
+    await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
+      as: admin,
+      body: { to: "rating" },
+    });
+    await page.getByText("It moved to “Rating”").waitFor({ timeout: 30_000 });
+    expect(await page.getByLabel("Title").inputValue()).toBe("Office move 2027");
+    await page.getByText("You have unsaved changes.").waitFor();
+    await check(page, "manage follows a move");
+  }, 90_000);
+});

@@ -24,8 +24,15 @@
  * its ranks modulo the primes.
  */
 
-/** Primes just below 2^26: a·b < 2^52 for any two residues, so products are exact. */
-const primes: number[] = (() => {
+/**
+ * Primes just below 2^26: a·b < 2^52 for any two residues, so products are exact. Found on first
+ * use, not at import: every API cold start imports this module (through the live view), and only
+ * a segment release decision ranks a span.
+ */
+let primesFound: number[] | undefined;
+const primes = (): number[] => (primesFound ??= searchPrimes());
+
+function searchPrimes(): number[] {
   const found: number[] = [];
   for (let n = 2 ** 26 - 1; found.length < 40; n -= 2) {
     let prime = true;
@@ -38,7 +45,7 @@ const primes: number[] = (() => {
     if (prime) found.push(n);
   }
   return found;
-})();
+}
 
 function inverse(a: number, p: number): number {
   let [r0, r1] = [a, p];
@@ -122,8 +129,8 @@ export class ExactSpan {
 
   static of(dimension: number): ExactSpan {
     const count = primesFor(dimension);
-    if (count > primes.length) throw new Error(`no exact rank for dimension ${dimension}`);
-    return new ExactSpan(primes.slice(0, count).map((p) => new ModularSpan(p)));
+    if (count > primes().length) throw new Error(`no exact rank for dimension ${dimension}`);
+    return new ExactSpan(primes().slice(0, count).map((p) => new ModularSpan(p)));
   }
 
   /** The rank over the rationals: the largest rank modulo any of the primes. */

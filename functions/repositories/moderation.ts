@@ -59,6 +59,8 @@ function judge({ thought, entry }: Current, decision: Decision): "go" | "unchang
       throw decidedOtherwise();
     case "restore":
       if (entry?.state === "hidden") return "go";
+      if (entry?.state === "open")
+        throw new ConflictError("This thought waits for review, it is not hidden: approve or hide it instead.");
       if (kept) return "unchanged";
       throw decidedOtherwise();
     case "redact":

@@ -81,14 +81,14 @@ const decideRoute = protectedRoute(can.facilitate, {
 const bulkRoute = protectedRoute(can.facilitate, {
   method: "post",
   path: "/conversations/{id}/moderation-decisions",
-  summary: `Approve or hide up to ${maxBulkDecisions} thoughts in one request, each decided on its own`,
+  summary: `Approve, hide or restore (hidden → visible) up to ${maxBulkDecisions} thoughts in one request, each decided on its own`,
   request: {
     params: z.object({ id: idParam }),
     body: {
       content: {
         "application/json": {
           schema: z.object({
-            action: z.enum(["hide", "keep"]),
+            action: z.enum(["hide", "keep", "restore"]),
             thoughtIds: z
               .array(idParam)
               .min(1)

@@ -224,6 +224,39 @@ describe("bulk decisions", () => {
     expect(log.body.entries.filter((e: { action: string }) => e.action === "keep")).toHaveLength(2);
   });
 
+  it("restores hidden thoughts in bulk: mixed states each get their own outcome, a repeat changes nothing", async () => {
+    const { id, ids } = await heldThoughts(5);
+    const hidden = await bulk(id, { action: "hide", thoughtIds: [ids[0], ids[1], ids[2]] });
+    expect(hidden.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["done", "done", "done"]);
+    // ids[3] is approved (visible already), ids[4] still waits for review.
+    expect((await decide(id, ids[3]!, { action: "keep" })).status).toBe(200);
+    const reply = await bulk(id, {
+      action: "restore",
+      thoughtIds: [ids[0], ids[1], ids[3], ids[4], "no-such-thought"],
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      "done",
+      "done",
+      "unchanged",
+      "conflict",
+      "not-found",
+    ]);
+    expect(reply.body.results[3].detail).toContain("waits for review");
+    expect((await queue(id, "hidden")).map((e) => e.thoughtId)).toEqual([ids[2]]);
+    // The one waiting for review is untouched: still in the queue, still not visible.
+    expect((await queue(id)).map((e) => [e.thoughtId, e.status])).toEqual([[ids[4], "pending"]]);
+    const again = await bulk(id, { action: "restore", thoughtIds: [ids[0], ids[1]] });
+    expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["unchanged", "unchanged"]);
+    const log = await h.call("GET", `/api/conversations/${id}/moderation/log`, { as: facilitator });
+    expect(log.body.entries.filter((e: { action: string }) => e.action === "restore")).toHaveLength(2);
+    // Bounded like every bulk request: 51 ids or a duplicate is a 400 that restores nothing.
+    const tooMany = [ids[2]!, ...Array.from({ length: maxBulkDecisions }, (_, i) => `t${i}`)];
+    expect((await bulk(id, { action: "restore", thoughtIds: tooMany })).status).toBe(400);
+    expect((await bulk(id, { action: "restore", thoughtIds: [ids[2], ids[2]] })).status).toBe(400);
+    expect((await queue(id, "hidden")).map((e) => e.thoughtId)).toEqual([ids[2]]);
+  });
+
   it("lets two moderators decide the same thoughts at once: each thought is decided exactly once", async () => {
     const { id, ids } = await heldThoughts(6);
     const [a, b] = await Promise.all([

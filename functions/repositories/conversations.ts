@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { batchGet } from "../db/batch.js";
 import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure } from "../db/errors.js";
 import {
@@ -109,6 +110,16 @@ export class ConversationRepository {
     const conversation = await getItem(this.db, conversationItem, { id });
     if (!conversation) throw new NotFoundError("No conversation has this id.");
     return conversation;
+  }
+
+  /** Several conversations by id (one BatchGet per 100); an absent one is left out of the map. */
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredConversation>> {
+    const found = await batchGet(
+      this.db,
+      conversationItem,
+      ids.map((id) => ({ id })),
+    );
+    return new Map(found.flatMap((c) => (c ? [[c.id, c] as const] : [])));
   }
 
   /**

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchGet } from "../db/batch.js";
 import type { Db } from "../db/client.js";
-import { cancelledConditions, withConflictRetry } from "../db/errors.js";
+import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import {
+  conversationsWaiting,
   type FlagReason,
   flagItem,
   type ModerationLogEntry,
@@ -12,9 +13,12 @@ import {
   type ReviewEntry,
   reviewItem,
   reviewsOf,
+  waitingCountChange,
+  waitingCountItem,
+  waitingPartition,
 } from "../db/items/moderation.js";
 import { type Thought, thoughtItem } from "../db/items/thoughts.js";
-import { getItem, queryPage } from "../db/query.js";
+import { getItem, queryPage, queryPages } from "../db/query.js";
 import type { BulkOutcome } from "../domain/moderation.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { today } from "../lib/day.js";
@@ -60,7 +64,9 @@ function judge({ thought, entry }: Current, decision: Decision): "go" | "unchang
     case "restore":
       if (entry?.state === "hidden") return "go";
       if (entry?.state === "open")
-        throw new ConflictError("This thought waits for review, it is not hidden: approve or hide it instead.");
+        throw new ConflictError(
+          "This thought waits for review, it is not hidden: approve or hide it instead.",
+        );
       if (kept) return "unchanged";
       throw decidedOtherwise();
     case "redact":
@@ -83,53 +89,76 @@ function judge({ thought, entry }: Current, decision: Decision): "go" | "unchang
 export class ModerationRepository {
   constructor(private readonly db: Db) {}
 
-  /** One flag per person per thought; a repeated flag changes nothing. */
+  /**
+   * One flag per person per thought; a repeated flag changes nothing. A flag on a thought with no
+   * queue entry opens one and counts it in the conversation's open count, in one transaction
+   * conditional on the entry being absent (or present) as read.
+   */
   async flag(
     conversationId: string,
     thoughtId: string,
     flaggerKey: string,
     reason: FlagReason,
   ): Promise<boolean> {
-    try {
-      await this.db.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.db.tableName,
-                Item: flagItem.toItem({ conversationId, thoughtId, flaggerKey, reason }),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Update: {
-                TableName: this.db.tableName,
-                Key: reviewItem.key({ conversationId, thoughtId }),
-                UpdateExpression:
-                  "SET thoughtId = :id, reasons = list_append(if_not_exists(reasons, :none), :reason), #st = if_not_exists(#st, :open) ADD flags :one",
-                ExpressionAttributeNames: { "#st": "state" },
-                ExpressionAttributeValues: {
-                  ":id": thoughtId,
-                  ":none": [],
-                  ":reason": [reason],
-                  ":open": "open",
-                  ":one": 1,
+    for (let attempt = 1; ; attempt++) {
+      const entry = await getItem(this.db, reviewItem, { conversationId, thoughtId }, { consistent: true });
+      try {
+        await withConflictRetry(() =>
+          this.db.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: this.db.tableName,
+                    Item: flagItem.toItem({ conversationId, thoughtId, flaggerKey, reason }),
+                    ConditionExpression: "attribute_not_exists(pk)",
+                  },
                 },
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (cancelledConditions(error)?.includes(0)) return false;
-      throw error;
+                {
+                  Update: {
+                    TableName: this.db.tableName,
+                    Key: reviewItem.key({ conversationId, thoughtId }),
+                    UpdateExpression:
+                      "SET thoughtId = :id, reasons = list_append(if_not_exists(reasons, :none), :reason), #st = if_not_exists(#st, :open) ADD flags :one",
+                    ConditionExpression: entry ? "attribute_exists(pk)" : "attribute_not_exists(pk)",
+                    ExpressionAttributeNames: { "#st": "state" },
+                    ExpressionAttributeValues: {
+                      ":id": thoughtId,
+                      ":none": [],
+                      ":reason": [reason],
+                      ":open": "open",
+                      ":one": 1,
+                    },
+                  },
+                },
+                ...(entry ? [] : [waitingCountChange(this.db.tableName, conversationId, 1)]),
+              ],
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        const failed = cancelledConditions(error);
+        if (failed?.includes(0)) return false;
+        // A moderator decided (or a rater flagged) it between our read and our write: read again.
+        if (!failed || attempt >= 3) throw error;
+      }
     }
   }
 
   /** Open (or hidden) entries; an unreadable entry is logged and left out of the queue. */
   async queue(conversationId: string, state: "open" | "hidden"): Promise<ReviewEntry[]> {
-    const { items } = await queryPage(this.db, reviewItem, reviewsOf(conversationId), {
+    return (await this.queuePage(conversationId, state)).entries;
+  }
+
+  /** The queue's one page, and whether it holds the whole queue. */
+  private async queuePage(
+    conversationId: string,
+    state: "open" | "hidden",
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<{ entries: ReviewEntry[]; complete: boolean }> {
+    const { items, lastKey } = await queryPage(this.db, reviewItem, reviewsOf(conversationId), {
+      consistent: options.consistent,
       filter: {
         expression: "attribute_not_exists(#st) OR #st = :state",
         names: { "#st": "state" },
@@ -137,9 +166,10 @@ export class ModerationRepository {
       },
       limit: queueLimit,
     });
-    return items
+    const entries = items
       .filter((entry) => entry.state === state)
       .map((entry) => ({ ...entry, reasons: [...new Set(entry.reasons)] }));
+    return { entries, complete: lastKey === undefined };
   }
 
   /**
@@ -174,6 +204,7 @@ export class ModerationRepository {
           }),
         ),
       );
+      if (current.entry?.state === "open") await this.leaveIndexAtZero(conversationId);
       return "done";
     } catch (error) {
       if (!cancelledConditions(error)) throw error;
@@ -324,16 +355,83 @@ export class ModerationRepository {
         },
       },
       new AuditRepository(this.db).moderationTally(conversationId, action, moderator, now),
+      // An open entry decided leaves the open count; restoring a hidden one does not change it.
+      ...(entry.state === "open" ? [waitingCountChange(this.db.tableName, conversationId, -1)] : []),
       ...(action !== "hide" && !stays ? [waitingAdd(this.db.tableName, conversationId, thoughtId)] : []),
     ];
   }
 
   /**
-   * Open entries of a conversation, up to the queue's page (200): the moderation count in the
-   * navigation. Held entries (not yet released by a round) are not counted.
+   * Every conversation with open entries and how many (the navigation's count): one Query of the
+   * counts' index, whatever the number of conversations (a count is indexed only while it may be
+   * above zero). Largest first.
    */
-  async openCount(conversationId: string): Promise<number> {
-    return (await this.queue(conversationId, "open")).length;
+  async waitingCounts(): Promise<{ conversationId: string; open: number }[]> {
+    const counts: { conversationId: string; open: number }[] = [];
+    for await (const page of queryPages(this.db, waitingCountItem, conversationsWaiting, {
+      filter: { expression: "#open > :zero", names: { "#open": "open" }, values: { ":zero": 0 } },
+    }))
+      counts.push(...page);
+    return counts.sort((a, b) => b.open - a.open || a.conversationId.localeCompare(b.conversationId));
+  }
+
+  /**
+   * A count that fell to zero leaves the index, so the navigation's Query reads only conversations
+   * with something to decide. Conditional on it being zero still: an entry opened meanwhile keeps
+   * it indexed. If this write is lost, the count stays indexed at zero (filtered out) until the
+   * next decision.
+   */
+  private async leaveIndexAtZero(conversationId: string): Promise<void> {
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: waitingCountItem.key({ conversationId }),
+          UpdateExpression: "REMOVE gsi1pk, gsi1sk",
+          ConditionExpression: "#open <= :zero",
+          ExpressionAttributeNames: { "#open": "open" },
+          ExpressionAttributeValues: { ":zero": 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /**
+   * The open queue as a moderator reads it, and a check of the count against it: when the whole
+   * queue fits the page and the count read just before disagrees (entries from before the count
+   * existed), the count is set to what the queue holds — conditional on the count being what was
+   * read, so a change between the two reads is never overwritten.
+   */
+  async openQueue(conversationId: string): Promise<ReviewEntry[]> {
+    const stored = await getItem(this.db, waitingCountItem, { conversationId }, { consistent: true });
+    const { entries, complete } = await this.queuePage(conversationId, "open", { consistent: true });
+    if (!complete || stored?.open === entries.length) return entries;
+    const open = entries.length;
+    try {
+      await this.db.doc.send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: waitingCountItem.key({ conversationId }),
+          UpdateExpression:
+            open > 0
+              ? "SET conversationId = :id, #open = :open, gsi1pk = :index, gsi1sk = :id"
+              : "SET conversationId = :id, #open = :open REMOVE gsi1pk, gsi1sk",
+          ConditionExpression: stored ? "#open = :was" : "attribute_not_exists(pk)",
+          ExpressionAttributeNames: { "#open": "open" },
+          ExpressionAttributeValues: {
+            ":id": conversationId,
+            ":open": open,
+            ...(open > 0 && { ":index": waitingPartition }),
+            ...(stored && { ":was": stored.open }),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    return entries;
   }
 
   /** Newest first; an unreadable entry is logged and left out. */

@@ -7,7 +7,7 @@ import {
 import type { Db } from "../db/client.js";
 import { cancelledConditions, isConditionFailure, withConflictRetry } from "../db/errors.js";
 import { conversationPartition, counterShards } from "../db/items/conversations.js";
-import { reviewItem } from "../db/items/moderation.js";
+import { reviewItem, waitingCountChange } from "../db/items/moderation.js";
 import { isWaitingKey, roundStateItem, roundsOf, roundWaitingItem } from "../db/items/rounds.js";
 import { thoughtItem } from "../db/items/thoughts.js";
 import { queryRaw, type StoredKey } from "../db/query.js";
@@ -147,7 +147,9 @@ export class RoundRepository {
    * Returns how many thoughts joined the pool.
    */
   async release(conversationId: string, waiting: readonly WaitingThought[]): Promise<number> {
-    return this.releaseSet(conversationId, waiting, "waiting", (id) => this.pool(conversationId, id));
+    return this.releaseSet(conversationId, waiting, "waiting", undefined, (id) =>
+      this.pool(conversationId, id),
+    );
   }
 
   /**
@@ -156,7 +158,8 @@ export class RoundRepository {
    * Returns how many entries opened.
    */
   async openHeld(conversationId: string, held: readonly WaitingThought[]): Promise<number> {
-    return this.releaseSet(conversationId, held, "held", (thoughtId) => ({
+    const counted = (opened: number) => waitingCountChange(this.db.tableName, conversationId, opened);
+    return this.releaseSet(conversationId, held, "held", counted, (thoughtId) => ({
       Update: {
         TableName: this.db.tableName,
         Key: reviewItem.key({ conversationId, thoughtId }),
@@ -172,6 +175,10 @@ export class RoundRepository {
     conversationId: string,
     members: readonly WaitingThought[],
     set: "waiting" | "held",
+    /** A transaction item counting what a write released (the open queue count), if anything counts it. */
+    counted:
+      | ((released: number) => { Update: UpdateCommandInput & { UpdateExpression: string } })
+      | undefined,
     update: (thoughtId: string) => { Update: UpdateCommandInput & { UpdateExpression: string } },
   ): Promise<number> {
     const order = shuffle([...members], this.random);
@@ -182,7 +189,11 @@ export class RoundRepository {
         await withConflictRetry(() =>
           this.db.doc.send(
             new TransactWriteCommand({
-              TransactItems: [...uniqueIds(chunk).map(update), ...this.leaveSet(conversationId, chunk, set)],
+              TransactItems: [
+                ...uniqueIds(chunk).map(update),
+                ...this.leaveSet(conversationId, chunk, set),
+                ...(counted ? [counted(uniqueIds(chunk).length)] : []),
+              ],
             }),
           ),
         );
@@ -191,10 +202,14 @@ export class RoundRepository {
         if (!cancelledConditions(error)) throw error;
         for (const id of uniqueIds(chunk)) {
           try {
-            await this.db.doc.send(new UpdateCommand(update(id).Update));
+            if (counted)
+              await withConflictRetry(() =>
+                this.db.doc.send(new TransactWriteCommand({ TransactItems: [update(id), counted(1)] })),
+              );
+            else await this.db.doc.send(new UpdateCommand(update(id).Update));
             released++;
           } catch (single) {
-            if (!isConditionFailure(single)) throw single;
+            if (!isConditionFailure(single) && !cancelledConditions(single)) throw single;
           }
         }
         await withConflictRetry(() =>

@@ -117,7 +117,7 @@ const bulkRoute = protectedRoute(can.facilitate, {
 const waitingRoute = protectedRoute(can.facilitate, {
   method: "get",
   path: "/moderation/waiting",
-  summary: "How many thoughts wait for a moderator, per running conversation (the navigation's count)",
+  summary: "How many thoughts wait for a moderator, in all and per conversation (the navigation's count)",
   responses: {
     200: json(
       z.object({
@@ -152,10 +152,8 @@ const logRoute = protectedRoute(can.facilitate, {
   },
 });
 
-/** Conversations whose queue can hold something to decide. */
-const moderatedStates = new Set(["sharing", "rating", "closed"]);
-/** The navigation's count reads at most this many conversations' queues (the newest). */
-const maxCountedConversations = 20;
+/** The navigation's answer names at most this many conversations (most waiting first); the total counts all. */
+const maxListedConversations = 50;
 
 export function moderationRoutes(s: Services) {
   const moderator = (caller: Caller, conversationId: string): ModeratorPseudonym => ({
@@ -202,7 +200,9 @@ export function moderationRoutes(s: Services) {
     .openapi(queueRoute, async (c) => {
       const { id } = c.req.valid("param");
       await s.conversations.get(id);
-      const entries = await s.moderation.queue(id, c.req.valid("query").view);
+      const view = c.req.valid("query").view;
+      const entries =
+        view === "open" ? await s.moderation.openQueue(id) : await s.moderation.queue(id, "hidden");
       const thoughts = await s.thoughts.getMany(id, entries.map((e) => e.thoughtId).slice(0, 100));
       const items = entries.flatMap((entry) => {
         const thought = thoughts.get(entry.thoughtId);
@@ -233,20 +233,19 @@ export function moderationRoutes(s: Services) {
       return c.json({ action, results }, 200);
     })
     .openapi(waitingRoute, async (c) => {
-      const { items } = await s.conversations.list();
-      const running = items
-        .filter((conv) => moderatedStates.has(conv.state))
-        .slice(0, maxCountedConversations);
-      const counted = await Promise.all(
-        running.map(async (conv) => ({
-          id: conv.id,
-          title: conv.title,
-          waiting: await s.moderation.openCount(conv.id),
-        })),
-      );
-      const conversations = counted.filter((conv) => conv.waiting > 0);
+      // One Query of the counts' index for every conversation, then the titles of those listed.
+      const counts = await s.moderation.waitingCounts();
+      const listed = counts.slice(0, maxListedConversations);
+      const conversations = await s.conversations.getMany(listed.map((count) => count.conversationId));
       return c.json(
-        { total: conversations.reduce((sum, conv) => sum + conv.waiting, 0), conversations },
+        {
+          total: counts.reduce((sum, count) => sum + count.open, 0),
+          conversations: listed.map((count) => ({
+            id: count.conversationId,
+            title: conversations.get(count.conversationId)?.title ?? "A conversation",
+            waiting: count.open,
+          })),
+        },
         200,
       );
     })

@@ -1,3 +1,4 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { maxBulkDecisions } from "../../functions/domain/moderation.js";
 import { runScheduler } from "../../functions/scheduler/run.js";
@@ -274,17 +275,129 @@ describe("bulk decisions", () => {
     const hidden = (await queue(id, "hidden")).map((e) => e.thoughtId);
     const hides = a.body.results.filter((r: { outcome: string }) => r.outcome === "done").length;
     expect(hidden).toHaveLength(hides);
+    // The open count moved once per thought: nothing left to count for this conversation.
+    expect(await h.services.moderation.waitingCounts()).not.toContainEqual(
+      expect.objectContaining({ conversationId: id }),
+    );
     expect(await queue(id)).toEqual([]);
   });
 });
 
 describe("the navigation's count", () => {
-  it("counts open entries per conversation for moderators only", async () => {
-    const { id } = await heldThoughts(3);
-    const reply = await h.call("GET", "/api/moderation/waiting", { as: facilitator });
-    expect(reply.status).toBe(200);
-    expect(reply.body.conversations.find((c: { id: string }) => c.id === id)?.waiting).toBe(3);
-    expect(reply.body.total).toBeGreaterThanOrEqual(3);
-    expect((await h.call("GET", "/api/moderation/waiting", { as: employees[0] })).status).toBe(403);
-  });
+  it("counts every conversation's open entries with one Query, as flags, rounds and decisions change them", async () => {
+    // A table of its own, so the totals are exact; every DynamoDB command is counted.
+    const sent: string[] = [];
+    const counted = await createHarness({
+      wrapDb: (db) => ({
+        ...db,
+        doc: new Proxy(db.doc, {
+          get(target, name, receiver) {
+            if (name !== "send") return Reflect.get(target, name, receiver);
+            return (command: object, ...rest: unknown[]) => {
+              sent.push(command.constructor.name);
+              return (target.send as (...args: unknown[]) => unknown)(command, ...rest);
+            };
+          },
+        }),
+      }),
+    });
+    const waiting = async (as = facilitator) => {
+      sent.length = 0;
+      const reply = await counted.call("GET", "/api/moderation/waiting", { as });
+      expect(reply.status).toBe(200);
+      return reply.body as { total: number; conversations: { id: string; title: string; waiting: number }[] };
+    };
+    const shareIn = async (id: string, as: string, text: string) =>
+      (
+        await counted.call("POST", `/api/conversations/${id}/thoughts`, {
+          as,
+          body: { text },
+          idempotent: true,
+        })
+      ).body.id as string;
+    // 22 pre-moderated conversations, one thought waiting in each; the oldest has two.
+    const ids: string[] = [];
+    for (let i = 0; i < 22; i++)
+      ids.push(
+        await counted.openConversation("sharing", {
+          template: "strategy-input",
+          settings: { moderation: "pre" },
+        }),
+      );
+    const oldest = ids[0]!;
+    const oldestThoughts = [
+      await shareIn(oldest, employees[0]!, "Idea one about our tools."),
+      await shareIn(oldest, employees[1]!, "Idea two about our tools."),
+    ];
+    for (const id of ids.slice(1)) await shareIn(id, employees[0]!, "An idea about our tools.");
+    // Held until a round: nothing counts yet.
+    expect((await waiting()).total).toBe(0);
+    for (const id of ids) await counted.releaseRound(id);
+    const all = await waiting();
+    expect(all.total).toBe(23);
+    expect(all.conversations).toHaveLength(22);
+    expect(all.conversations[0]).toMatchObject({ id: oldest, waiting: 2, title: "Strategy input" });
+    // Bounded: one Query of the counts' index and one BatchGet of the titles, whatever the number
+    // (the GetItem is sign-in's read of the caller's directory entry).
+    expect(sent.sort()).toEqual(["BatchGetCommand", "GetCommand", "QueryCommand"]);
+
+    // Decisions take thoughts out; a repeat takes nothing out twice; restore never counts.
+    const decideIn = (id: string, thoughtId: string, action: string) =>
+      counted.call("POST", `/api/conversations/${id}/moderation/${thoughtId}`, {
+        as: facilitator,
+        body: { action },
+      });
+    expect((await decideIn(oldest, oldestThoughts[0]!, "hide")).status).toBe(200);
+    expect((await decideIn(oldest, oldestThoughts[0]!, "hide")).body.outcome).toBe("unchanged");
+    expect((await waiting()).total).toBe(22);
+    expect((await decideIn(oldest, oldestThoughts[0]!, "restore")).status).toBe(200);
+    expect((await decideIn(oldest, oldestThoughts[1]!, "keep")).status).toBe(200);
+    const after = await waiting();
+    expect(after.total).toBe(21);
+    expect(after.conversations.map((c) => c.id)).not.toContain(oldest);
+
+    // A rater's flag opens an entry on a visible thought once, however many flag it.
+    await counted.releaseRound(oldest);
+    await counted.call("POST", `/api/conversations/${oldest}/transition`, {
+      as: facilitator,
+      body: { to: "rating" },
+    });
+    const flagged = oldestThoughts[1]!;
+    const raters: string[] = [];
+    for (const rater of employees.slice(2)) {
+      const batch = await counted.call("GET", `/api/conversations/${oldest}/rating-batch?size=5`, {
+        as: rater,
+      });
+      if (batch.body.thoughts.some((t: { id: string }) => t.id === flagged)) raters.push(rater);
+      if (raters.length === 2) break;
+    }
+    expect(raters).toHaveLength(2);
+    for (const rater of [raters[0]!, raters[0]!, raters[1]!])
+      await counted.call("POST", `/api/conversations/${oldest}/flags`, {
+        as: rater,
+        body: { thoughtId: flagged, reason: "off-topic" },
+      });
+    expect((await waiting()).conversations.find((c) => c.id === oldest)?.waiting).toBe(1);
+    expect((await waiting()).total).toBe(22);
+
+    // An entry from before the count existed: opening the queue sets the count to what it holds.
+    const legacy = ids[5]!;
+    await counted.doc.send(
+      new PutCommand({
+        TableName: counted.tableName,
+        Item: {
+          pk: `CONV#${legacy}`,
+          sk: "REVIEW#legacy-thought",
+          thoughtId: "legacy-thought",
+          reasons: [],
+          flags: 1,
+        },
+      }),
+    );
+    expect((await waiting()).total).toBe(22);
+    await counted.call("GET", `/api/conversations/${legacy}/moderation`, { as: facilitator });
+    expect((await waiting()).conversations.find((c) => c.id === legacy)?.waiting).toBe(2);
+
+    expect((await counted.call("GET", "/api/moderation/waiting", { as: employees[0] })).status).toBe(403);
+  }, 180_000);
 });

@@ -78,3 +78,40 @@ export const moderationLogOf = (conversationId: string): KeyQuery => ({
   partition: conversationPartition(conversationId),
   sort: { beginsWith: logPrefix },
 });
+
+/** gsi1's partition of the open counts. */
+export const waitingPartition = "MODWAITING";
+
+/**
+ * How many queue entries of a conversation are open (what a moderator can decide now): the
+ * navigation's count. Changed by ADD in the same transaction as every change of an entry's
+ * state (a flag opening one, a round opening held ones, a decision closing one), so it is exact
+ * without reading the queue. Indexed in gsi1 under one partition while it may be above zero: the
+ * navigation reads one Query for every conversation, however many there are; an entry that falls
+ * to zero leaves the index (ModerationRepository.leaveIndexAtZero).
+ */
+export const waitingCountItem = defineItem({
+  name: "moderation count",
+  key: ({ conversationId }: { conversationId: string }) => ({
+    pk: conversationPartition(conversationId),
+    sk: "MODCOUNT",
+  }),
+  indexes: (c) => ({ gsi1pk: waitingPartition, gsi1sk: c.conversationId }),
+  schema: z.object({ conversationId: z.string().min(1), open: z.int().default(0) }),
+});
+
+/** Conversations whose queue may hold open entries (gsi1). */
+export const conversationsWaiting: KeyQuery = { index: "gsi1", partition: waitingPartition };
+
+/** The transaction item that moves a conversation's open count by `delta` (and keeps it indexed). */
+export function waitingCountChange(tableName: string, conversationId: string, delta: number) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: waitingCountItem.key({ conversationId }),
+      UpdateExpression: "SET conversationId = :id, gsi1pk = :index, gsi1sk = :id ADD #open :delta",
+      ExpressionAttributeNames: { "#open": "open" },
+      ExpressionAttributeValues: { ":id": conversationId, ":index": waitingPartition, ":delta": delta },
+    },
+  };
+}

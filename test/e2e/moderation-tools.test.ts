@@ -116,6 +116,33 @@ describe("moderation tools", () => {
     await checkBothWidths(page, "moderation after bulk");
   });
 
+  it("restores hidden thoughts in bulk, and the audit log names a reminder in plain words", async () => {
+    const api = apiClient(e2e.url);
+    await api.expectStatus(202, "POST", `/api/conversations/${id}/live/reminders`, {
+      as: "leader@example.com",
+    });
+    const { page } = await e2e.open(desktop);
+    await signIn(page, facilitator);
+    await page.goto(`/facilitate/${id}/moderation?view=hidden`);
+    await page.getByRole("heading", { name: "Hidden thoughts", level: 2 }).waitFor();
+    // Both lists loaded (the machine may be shedding load: the page retries).
+    await page.getByRole("link", { name: /^Waiting for review\s*0$/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole("checkbox", { name: "Select all (2)" }).check();
+    await checkBothWidths(page, "moderation bulk restore");
+    await page.getByRole("button", { name: "Restore selected (2)" }).click({ timeout: 60_000 });
+    await page.getByRole("status").getByText("2 thoughts restored.").waitFor({ timeout: 60_000 });
+
+    const { page: adminPage } = await e2e.open(desktop);
+    await signIn(adminPage, "admin@example.com");
+    await adminPage.goto("/admin/audit");
+    const reminded = adminPage
+      .getByRole("row")
+      .filter({ hasText: "Reminded the people not taking part yet" });
+    await reminded.getByText("to share a thought").waitFor();
+    expect(await reminded.getByText("share", { exact: true }).count()).toBe(0);
+    await checkBothWidths(adminPage, "audit reminder detail");
+  });
+
   it("tells the author a moderator removed a detail and kept the idea", async () => {
     const { page } = await e2e.open(desktop);
     await signIn(page, authors[0]!);

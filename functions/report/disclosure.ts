@@ -130,7 +130,11 @@ export class ExactSpan {
   static of(dimension: number): ExactSpan {
     const count = primesFor(dimension);
     if (count > primes().length) throw new Error(`no exact rank for dimension ${dimension}`);
-    return new ExactSpan(primes().slice(0, count).map((p) => new ModularSpan(p)));
+    return new ExactSpan(
+      primes()
+        .slice(0, count)
+        .map((p) => new ModularSpan(p)),
+    );
   }
 
   /** The rank over the rationals: the largest rank modulo any of the primes. */

@@ -43,3 +43,10 @@ export const acceptsRatings = (state: ConversationState) => state === "sharing" 
 export const settingsEditable = (state: ConversationState) => state === "draft" || state === "scheduled";
 export const textEditable = (state: ConversationState) =>
   state === "draft" || state === "scheduled" || state === "sharing" || state === "rating";
+/** Themes can be computed once rating has started (there are ratings to rank), until archived. */
+export const themesComputable = (state: ConversationState) =>
+  state === "rating" || state === "closed" || state === "published";
+/** Themes are shaped (merge, split, move) while the report is prepared: never after publishing. */
+export const themesShapeable = (state: ConversationState) => state === "rating" || state === "closed";
+/** The results are out: participants read them, and the report's wording is final. */
+export const resultsPublished = (state: ConversationState) => state === "published" || state === "archived";

@@ -3,6 +3,7 @@ import type { Caller } from "../auth/verify.js";
 import type { StoredConversation } from "../db/items/conversations.js";
 import type { ThemeEdit } from "../db/items/reports.js";
 import { textThreshold } from "../domain/conversation.js";
+import { resultsPublished, themesComputable } from "../domain/lifecycle.js";
 import { themeText } from "../domain/limits.js";
 import { can } from "../domain/person.js";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.js";
@@ -137,7 +138,7 @@ export function visibleVersion(conversation: StoredConversation, caller: Caller)
       throw new NotFoundError("No report has been computed for this conversation yet.");
     return conversation.reportVersion;
   }
-  if (conversation.state !== "published" && conversation.state !== "archived") {
+  if (!resultsPublished(conversation.state)) {
     throw new ForbiddenError("Results are shared once leadership publishes them.");
   }
   if (!conversation.approvedReportVersion) throw new NotFoundError("No report has been published yet.");
@@ -224,7 +225,7 @@ export function reportRoutes(s: Services) {
     .openapi(startRoute, async (c) => {
       const { id } = c.req.valid("param");
       const conversation = await s.conversations.get(id);
-      if (!["rating", "closed", "published"].includes(conversation.state)) {
+      if (!themesComputable(conversation.state)) {
         throw new ConflictError(
           `Themes are computed once rating has started; this conversation is ${conversation.state}.`,
         );
@@ -243,7 +244,7 @@ export function reportRoutes(s: Services) {
     .openapi(editRoute, async (c) => {
       const { id, themeId } = c.req.valid("param");
       const conversation = await s.conversations.get(id);
-      if (conversation.state === "published" || conversation.state === "archived") {
+      if (resultsPublished(conversation.state)) {
         throw new ConflictError("Published results can no longer be edited.");
       }
       const { head } = await s.reports.read(id, visibleVersion(conversation, c.get("caller")));

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
+import { themesShapeable } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { addOperation, maxMoves, ShapeError, type ShapeOperation } from "../report/shaping.js";
@@ -36,14 +37,11 @@ const shapeRoute = protectedRoute(can.facilitate, {
   },
 });
 
-/** Shaping is for a report still being prepared: never after publishing. */
-const shapeable = new Set(["rating", "closed"]);
-
 export function shapingRoutes(s: Services) {
   return createRouter().openapi(shapeRoute, async (c) => {
     const { id } = c.req.valid("param");
     const conversation = await s.conversations.get(id);
-    if (!shapeable.has(conversation.state)) {
+    if (!themesShapeable(conversation.state)) {
       throw new ConflictError(
         `Themes are shaped while the report is prepared, before publishing; this conversation is ${conversation.state}.`,
       );

@@ -32,7 +32,7 @@ const field = (): RatedCandidate[] => [
   rated("border", [0, 0, 0, 10, 10]),
   ...Array.from({ length: 8 }, (_, i) => rated(`c${i}`, [0, 0, 12, 0, 0])),
 ];
-const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5, z: CI_Z };
+const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5, z: CI_Z, plentyAt: 0 };
 
 function pick(
   candidates: RatedCandidate[],
@@ -91,6 +91,18 @@ describe("pickAdaptiveBatch", () => {
   it("never offers own or seen thoughts adaptively", () => {
     expect(pick(field(), { authorKey: "author-border" })[0]).toMatch(/^c/);
     expect(pick(field(), { seen: ["border"] })[0]).toMatch(/^c/);
+  });
+
+  it("shrinks the share once thoughts hold more than plentyAt ratings on average", () => {
+    // Mean exposure 15.6: under plentyAt 20 the share stays whole, the single slot always adaptive.
+    for (let seed = 0; seed < 20; seed++)
+      expect(pick(field(), { seed, policy: { plentyAt: 20 } })).toEqual(["border"]);
+    // At plentyAt 7.8 the share is 1 × 7.8 / 15.6 = 0.5: the slot goes adaptive about half the time.
+    const adaptive = Array.from({ length: 400 }, (_, seed) =>
+      pick(field(), { seed, policy: { plentyAt: 7.8 } }),
+    ).filter((batch) => batch[0] === "border").length;
+    expect(adaptive / 400).toBeGreaterThan(0.4);
+    expect(adaptive / 400).toBeLessThan(0.6);
   });
 
   it("has no adaptive slots with a zero share or when everything is in the top k", () => {

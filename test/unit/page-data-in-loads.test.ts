@@ -31,8 +31,6 @@ const allowed: Record<string, string> = {
     "the navigation's moderation queue count, for every page (owned by the layout, not a page)",
   // Owned by `mod` this session (issue 12): moving to +page.ts loads.
   "facilitate/[id]/moderation/+page.svelte": "pending: moderation page (mod, session 5)",
-  "admin/settings/+page.svelte": "pending: admin settings (mod, session 5)",
-  "admin/directory/+page.svelte": "pending: admin directory (mod, session 5)",
 };
 
 const routes = join(import.meta.dirname, "../../web/src/routes");

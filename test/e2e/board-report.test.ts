@@ -5,9 +5,8 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
-  axe,
-  describeViolations,
   desktop,
+  expectAxeClean,
   phone,
   screenshot,
   screenshotDir,
@@ -44,11 +43,6 @@ const leaderReport = async () =>
       as: leader,
     })
   ).body;
-
-async function expectAxeClean(page: Page, where: string) {
-  const violations = await axe(page);
-  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
-}
 
 async function openReport(page: Page, query = "") {
   await page.goto(`/c/${seeded.id}/report${query}`);

@@ -12,6 +12,7 @@ import {
   phone,
   screenshot,
   scrollsSideways,
+  straySpaces,
   signIn,
   useBrowserSuite,
 } from "../helpers/browser.js";
@@ -43,6 +44,7 @@ const e2e = useBrowserSuite({ schedulerIntervalSeconds: 0 });
 let api: ReturnType<typeof apiClient>;
 const violations: { page: string; violations: AxeViolation[] }[] = [];
 const sideways: string[] = [];
+const punctuation: { page: string; found: string[] }[] = [];
 
 beforeAll(() => {
   api = apiClient(e2e.url);
@@ -56,6 +58,8 @@ async function check(page: Page, name: string) {
   await page.waitForLoadState("networkidle");
   const found = await axe(page);
   if (found.length > 0) violations.push({ page: name, violations: found });
+  const stray = await straySpaces(page);
+  if (stray.length > 0) punctuation.push({ page: name, found: stray });
   if (shots) await screenshot(page, `${name}-1280`);
   await page.setViewportSize(phone);
   if (await scrollsSideways(page)) sideways.push(name);
@@ -411,6 +415,7 @@ describe("a strategy cycle, end to end in the browser", () => {
     await Promise.all([f.context.close(), e.context.close(), l.context.close(), a.context.close()]);
     expect(violations.map((v) => `${v.page}: ${describeViolations(v.violations)}`).join("\n")).toBe("");
     expect(sideways).toEqual([]);
+    expect(punctuation, "spaces before punctuation").toEqual([]);
     const seconds = Math.round((performance.now() - started) / 1000);
     console.log(`cycle loop in the browser: ${seconds} s`);
   }, 400_000);

@@ -6,8 +6,7 @@ import { releaseNow } from "../../functions/workflows/release-round.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
 import {
   apiClient,
-  axe,
-  describeViolations,
+  expectAxeClean,
   desktop,
   phone,
   screenshot,
@@ -43,14 +42,12 @@ async function open(viewport = desktop): Promise<Page> {
 
 /** axe on the current page; with `narrow`, again at 360 px (no sideways scrolling), then back. */
 async function check(page: Page, where: string, narrow = false) {
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await expectAxeClean(page, `${where} at 1280 px`);
   if (!narrow) return;
   await page.setViewportSize(phone);
   await page.waitForTimeout(100);
   expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrowViolations = await axe(page);
-  expect(narrowViolations, `axe on ${where} at 360 px:\n${describeViolations(narrowViolations)}`).toEqual([]);
+  await expectAxeClean(page, `${where} at 360 px`);
   await screenshot(page, `${where.replace(/\W+/g, "-")}-360`);
   await page.setViewportSize(desktop);
 }

@@ -3,9 +3,8 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   apiClient,
-  axe,
-  describeViolations,
   desktop,
+  expectAxeClean,
   phone,
   screenshot,
   scrollsSideways,
@@ -51,11 +50,6 @@ beforeAll(async () => {
     seeded.ms,
   );
 }, 180_000);
-
-async function expectAxeClean(page: Page, where: string) {
-  const violations = await axe(page);
-  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
-}
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const thoughtTexts = Object.values(seedThoughts).flat();

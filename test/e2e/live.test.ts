@@ -22,16 +22,6 @@ const sales = [
   "omar.aziz@example.com",
 ];
 
-/** Text a person reads with a space before a full stop or comma ("computed ." — defect 5). */
-const straySpaces = (page: Page) =>
-  page.evaluate(() => document.body.innerText.match(/[^\s][ \t]+[.,](?=\s|$)/g) ?? []);
-
-/** No stray spaces before punctuation, then checkBothWidths (axe, screenshots, 360 px). */
-async function check(page: Page, where: string) {
-  expect(await straySpaces(page), `spaces before punctuation on ${where}`).toEqual([]);
-  await checkBothWidths(page, where);
-}
-
 describe("staff outside a segment audience (defect 1)", () => {
   let id: string;
   const title = "Sales kickoff 2027";
@@ -74,13 +64,13 @@ describe("staff outside a segment audience (defect 1)", () => {
     expect(await page.getByText("This conversation is for another group of people").count()).toBe(0);
     // Opened by hand, never scheduled: the stepper says so (defect 5).
     await page.getByRole("list", { name: "Lifecycle" }).getByText("(skipped)").waitFor();
-    await check(page, "staff facilitator manage");
+    await checkBothWidths(page, "staff facilitator manage");
 
     await page.goto(`/facilitate/${id}/moderation`);
     await page.getByRole("heading", { name: "Waiting for review", level: 2 }).waitFor();
     await page.getByRole("article", { name: "Thought to review" }).first().waitFor();
     expect(await page.getByRole("article", { name: "Thought to review" }).count()).toBe(5);
-    await check(page, "staff moderation queue");
+    await checkBothWidths(page, "staff moderation queue");
     await page.getByRole("button", { name: "Approve", exact: true }).first().click();
     await expect
       .poll(() => page.getByRole("article", { name: "Thought to review" }).count(), { timeout: 15_000 })
@@ -93,14 +83,14 @@ describe("staff outside a segment audience (defect 1)", () => {
     await page.getByRole("heading", { name: title, level: 1 }).waitFor();
     await page.getByText("You are not in this conversation's audience").waitFor();
     expect(await page.getByRole("textbox", { name: "Your thought" }).count()).toBe(0);
-    await check(page, "staff admin conversation");
+    await checkBothWidths(page, "staff admin conversation");
   });
 
   it("stays on the leader's home, under conversations for other groups", async () => {
     const page = await e2e.signedIn(leader);
     const list = page.getByRole("region", { name: "For other groups" });
     await list.getByRole("link", { name: title }).waitFor();
-    await check(page, "staff leader home");
+    await checkBothWidths(page, "staff leader home");
   });
 
   it("the leader finds its progress, then its report and responses, from their pages (defect 6)", async () => {
@@ -112,7 +102,7 @@ describe("staff outside a segment audience (defect 1)", () => {
     const card = running.getByRole("article", { name: title });
     await card.waitFor();
     expect(await card.getByText("of 5 invited").count()).toBeGreaterThan(0);
-    await check(page, "leadership overview running");
+    await checkBothWidths(page, "leadership overview running");
 
     await api.expectStatus(200, "POST", `/api/conversations/${id}/transition`, {
       as: facilitator,
@@ -130,7 +120,7 @@ describe("staff outside a segment audience (defect 1)", () => {
       .getByRole("region", { name: "Closed and published" })
       .getByRole("article", { name: title });
     await closed.getByRole("link", { name: "Leadership report" }).waitFor();
-    await check(page, "leadership overview closed");
+    await checkBothWidths(page, "leadership overview closed");
     await closed.getByRole("link", { name: "Write leadership responses" }).click();
     await page.waitForURL(`**/c/${id}/responses`);
   });
@@ -160,7 +150,7 @@ describe("texts a facilitator reads (defect 5)", () => {
     await page.getByRole("button", { name: "Yes, open for sharing" }).click();
     await page.getByText("No one in the directory matches this conversation's audience").waitFor();
     expect(await page.getByText("Someone else moved it first").count()).toBe(0);
-    await check(page, "facilitator typo audience");
+    await checkBothWidths(page, "facilitator typo audience");
   });
 });
 
@@ -191,6 +181,6 @@ describe("the manage page follows the conversation while it runs (issue 12, +pag
     await page.getByText("It moved to “Rating”").waitFor({ timeout: 30_000 });
     expect(await page.getByLabel("Title").inputValue()).toBe("Office move 2027");
     await page.getByText("You have unsaved changes.").waitFor();
-    await check(page, "manage follows a move");
+    await checkBothWidths(page, "manage follows a move");
   }, 90_000);
 });

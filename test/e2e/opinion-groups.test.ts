@@ -3,9 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { starterDirectory } from "../../functions/local/starter-directory.js";
 import {
   apiClient,
-  axe,
-  describeViolations,
   desktop,
+  expectAxeClean,
   phone,
   screenshot,
   scrollsSideways,
@@ -79,11 +78,6 @@ beforeAll(async () => {
     body: { to: "closed" },
   });
 }, 240_000);
-
-async function expectAxeClean(page: Page, where: string) {
-  const violations = await axe(page);
-  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
-}
 
 /** Opens the report and reads the opinion section; returns it. */
 async function openSection(page: Page) {

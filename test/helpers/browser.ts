@@ -236,16 +236,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * The check every page walk makes: axe and a screenshot at 1280 px, then at 360 px (no sideways
  * scrolling, axe again, a screenshot), then back to 1280 px. Screenshots are named after `where`.
  */
+/** Text a person reads with a space before a full stop or comma ("computed ." — issue 12, defect 5). */
+export const straySpaces = (page: Page): Promise<string[]> =>
+  page.evaluate(() => document.body.innerText.match(/[^\s][ \t]+[.,](?=\s|$)/g) ?? []);
+
+/** axe at 0 violations, and the page's text free of stray spaces before punctuation. */
+export async function expectAxeClean(page: Page, where: string): Promise<void> {
+  const violations = await axe(page);
+  expect(violations, `axe on ${where}:\n${describeViolations(violations)}`).toEqual([]);
+  expect(await straySpaces(page), `spaces before punctuation on ${where}`).toEqual([]);
+}
+
 export async function checkBothWidths(page: Page, where: string): Promise<void> {
   const name = where.replace(/\W+/g, "-");
-  const violations = await axe(page);
-  expect(violations, `axe on ${where} at 1280 px:\n${describeViolations(violations)}`).toEqual([]);
+  await expectAxeClean(page, `${where} at 1280 px`);
   await screenshot(page, `${name}-1280`);
   await page.setViewportSize(phone);
   await page.waitForTimeout(150);
   expect(await scrollsSideways(page), `${where} scrolls sideways at 360 px`).toBe(false);
-  const narrow = await axe(page);
-  expect(narrow, `axe on ${where} at 360 px:\n${describeViolations(narrow)}`).toEqual([]);
+  await expectAxeClean(page, `${where} at 360 px`);
   await screenshot(page, `${name}-360`);
   await page.setViewportSize(desktop);
 }

@@ -10,6 +10,8 @@ const { sveltekit } = await import("@sveltejs/kit/vite");
 
 export default defineConfig({
   plugins: [sveltekit()],
+  // Gzipping every chunk only to print its size: npm start builds quietly and nobody reads it.
+  build: { reportCompressedSize: false },
   server: {
     // `vite dev web` against the API of `npm start` (or `npm run dev:api`).
     proxy: { "/api": `http://127.0.0.1:${process.env.API_PORT ?? 3000}` },

@@ -58,13 +58,34 @@ function dynamoLocalJarFolder(): string {
   return join(packageDir, "lib", release);
 }
 
+/** Flags for a short-lived JVM: the client compiler alone starts in half the CPU (docs/operations.md). */
+const quickJvm = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"];
+
+/** Runs `java` with `args`, resolving with its exit code and the end of its stderr. */
+function runJava(args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("java", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2000);
+    });
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "ENOENT" ? new Error(javaInstallHelp) : error),
+    );
+    child.once("close", (status) => resolvePromise({ status, stderr }));
+  });
+}
+
 /**
  * Compiles the loopback launcher (LoopbackDynamoDBLocal.java) once per source and DynamoDB Local
  * release into node_modules/.cache (or GROUNDSWELL_CACHE_DIR), so later starts pay nothing for it. It runs the compiler module
  * through `java` itself, which works where the JRE carries jdk.compiler (OpenJDK builds from
- * Debian, Ubuntu, Fedora and Homebrew, and every JDK) even without a `javac` on the PATH.
+ * Debian, Ubuntu, Fedora and Homebrew, and every JDK) even without a `javac` on the PATH. The
+ * compiler runs in a child without blocking this process: on a first start the web build and
+ * the server's modules load meanwhile.
  */
-function compiledLauncher(jarFolder: string): string {
+async function compiledLauncher(jarFolder: string): Promise<string> {
   const source = readFileSync(launcherSource);
   const version = createHash("sha256").update(source).update(jarFolder).digest("hex").slice(0, 16);
   const cacheRoot = join(
@@ -76,29 +97,26 @@ function compiledLauncher(jarFolder: string): string {
   mkdirSync(cacheRoot, { recursive: true });
   const scratch = mkdtempSync(join(cacheRoot, "build-"));
   try {
-    const result = spawnSync(
-      "java",
-      [
-        "-m",
-        "jdk.compiler/com.sun.tools.javac.Main",
-        "--release",
-        "17",
-        "-nowarn",
-        "-d",
-        scratch,
-        "-cp",
-        join(jarFolder, "DynamoDBLocal.jar"),
-        launcherSource,
-      ],
-      { encoding: "utf8" },
-    );
-    if ((result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
-      throw new Error(javaInstallHelp);
+    const result = await runJava([
+      ...quickJvm,
+      "-m",
+      "jdk.compiler/com.sun.tools.javac.Main",
+      "--release",
+      "17",
+      "-nowarn",
+      // No annotation processors to look for on DynamoDB Local's class path.
+      "-proc:none",
+      "-d",
+      scratch,
+      "-cp",
+      join(jarFolder, "DynamoDBLocal.jar"),
+      launcherSource,
+    ]);
     if (result.status !== 0) {
       throw new Error(
         "Could not compile the launcher that keeps DynamoDB Local on 127.0.0.1. It needs the Java compiler " +
           "module (jdk.compiler), which some minimal JREs leave out: install a JDK (Debian/Ubuntu: " +
-          `sudo apt-get install -y default-jdk-headless).\n${(result.stderr ?? "").slice(0, 2000)}`,
+          `sudo apt-get install -y default-jdk-headless).\n${result.stderr}`,
       );
     }
     try {
@@ -125,8 +143,7 @@ export async function startDynamoLocal(
   options: { dataPath?: string; port?: number } = {},
 ): Promise<DynamoLocal> {
   const jarFolder = dynamoLocalJarFolder();
-  const classes = compiledLauncher(jarFolder);
-  const port = options.port ?? (await freePort());
+  const [classes, port] = await Promise.all([compiledLauncher(jarFolder), options.port ?? freePort()]);
   if (options.dataPath) mkdirSync(options.dataPath, { recursive: true });
   const separator = process.platform === "win32" ? ";" : ":";
   const child: ChildProcess = spawn(
@@ -136,10 +153,9 @@ export async function startDynamoLocal(
       `-Dgroundswell.dynamodb.host=${dynamoLocalHost}`,
       // It exits when our end of its stdin closes: it never outlives this process.
       "-Dgroundswell.dynamodb.exitWithParent=true",
-      // A short-lived local database: the client compiler alone starts in half the CPU and, over
-      // thousands of calls, also spends less per call than waiting for C2 (docs/operations.md).
-      "-XX:TieredStopAtLevel=1",
-      "-XX:+UseSerialGC",
+      // A short-lived local database: over thousands of calls the client compiler also spends
+      // less per call than waiting for C2 (docs/operations.md).
+      ...quickJvm,
       "-cp",
       [classes, join(jarFolder, "DynamoDBLocal.jar")].join(separator),
       launcherClass,

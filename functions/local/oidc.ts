@@ -41,17 +41,25 @@ export const callbackPath = "/auth/callback";
 export const postLogoutPath = "/signin";
 const interactionPath = /^\/interaction\/([A-Za-z0-9_-]{1,64})\/(details|login|abort)$/;
 
-/** Loads oidc-provider. It warns on every Node.js before 22, which it runs on fine (README: 20.19+). */
-async function loadProvider(): Promise<typeof Provider> {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (!String(args[0]).includes("Unsupported runtime")) warn(...args);
-  };
-  try {
-    return (await import("oidc-provider")).default;
-  } finally {
-    console.warn = warn;
-  }
+let loading: Promise<typeof Provider> | undefined;
+
+/**
+ * Loads oidc-provider, once. It warns on every Node.js before 22, which it runs on fine (README:
+ * 20.19+). The local server calls it early, so the package loads while DynamoDB Local boots.
+ */
+export function loadProvider(): Promise<typeof Provider> {
+  loading ??= (async () => {
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      if (!String(args[0]).includes("Unsupported runtime")) warn(...args);
+    };
+    try {
+      return (await import("oidc-provider")).default;
+    } finally {
+      console.warn = warn;
+    }
+  })();
+  return loading;
 }
 
 export async function createLocalProvider(options: LocalProviderOptions): Promise<LocalProvider> {

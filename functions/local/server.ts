@@ -24,7 +24,7 @@ import type { InProcessQueue } from "../workers/queue.js";
 import { inProcessThemeRuns } from "../workers/theme-run.js";
 import { seedDemo } from "./demo/seed.js";
 import { type DynamoLocal, dynamoDataPath, startDynamoLocal } from "./dynamo-local.js";
-import { callbackPath, createLocalProvider, postLogoutPath } from "./oidc.js";
+import { callbackPath, createLocalProvider, loadProvider, postLogoutPath } from "./oidc.js";
 import { loadOrCreateSecrets } from "./secrets.js";
 import { starterDirectory } from "./starter-directory.js";
 
@@ -74,6 +74,7 @@ export async function startLocalServer(options: LocalOptions): Promise<LocalServ
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logger = options.logger ?? jsonLogger();
+  loadProvider().catch(() => undefined); // awaited by createLocalProvider
   const dynamo: DynamoLocal = await (options.dynamo ??
     startDynamoLocal(options.inMemory ? {} : { dataPath: dynamoDataPath(dataDir) }));
   try {

@@ -10,8 +10,12 @@ const { sveltekit } = await import("@sveltejs/kit/vite");
 
 export default defineConfig({
   plugins: [sveltekit()],
-  // Gzipping every chunk only to print its size: npm start builds quietly and nobody reads it.
-  build: { reportCompressedSize: false },
+  build: {
+    // Gzipping every chunk only to print its size: npm start builds quietly and nobody reads it.
+    reportCompressedSize: false,
+    // Rolldown warns that SvelteKit's writeBundle is slow: it is SvelteKit running the client build.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   server: {
     // `vite dev web` against the API of `npm start` (or `npm run dev:api`).
     proxy: { "/api": `http://127.0.0.1:${process.env.API_PORT ?? 3000}` },

@@ -12,8 +12,8 @@ import {
   phone,
   screenshot,
   scrollsSideways,
-  straySpaces,
   signIn,
+  straySpaces,
   useBrowserSuite,
 } from "../helpers/browser.js";
 import { stageThoughts } from "./cycle-loop-texts.js";

@@ -6,8 +6,8 @@ import { releaseNow } from "../../functions/workflows/release-round.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
 import {
   apiClient,
-  expectAxeClean,
   desktop,
+  expectAxeClean,
   phone,
   screenshot,
   scrollsSideways,

@@ -1,4 +1,3 @@
-import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { releaseNow } from "../../functions/workflows/release-round.js";
 import { apiClient, checkBothWidths, useBrowserSuite } from "../helpers/browser.js";

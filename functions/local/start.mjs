@@ -28,7 +28,9 @@ function sourceHash() {
     join(root, "package-lock.json"),
     join(root, "tsconfig.json"),
   ].sort();
-  const hash = createHash("sha256");
+  // And where they are: the bundle holds its modules' absolute addresses (ownUrlPlugin), so a
+  // clone sharing this node_modules (npm run bench:start) must not import another's bundle.
+  const hash = createHash("sha256").update(root).update("\0");
   for (const file of files) {
     if (!existsSync(file)) continue;
     hash.update(relative(root, file)).update("\0").update(readFileSync(file)).update("\0");

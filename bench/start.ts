@@ -45,6 +45,8 @@ async function timeStart(label: string) {
   child.stdout.on("data", (c: Buffer) => (output += c));
   child.stderr.on("data", (c: Buffer) => (output += c));
   let exited = false;
+  // Listened for from the spawn: a start that fails at once must still end the wait below.
+  const stopped = new Promise((r) => child.once("exit", r));
   child.once("exit", () => (exited = true));
   let ms = Number.NaN;
   while (!exited && performance.now() - started < 300_000) {
@@ -59,7 +61,6 @@ async function timeStart(label: string) {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const stopped = new Promise((r) => child.once("exit", r));
   if (!exited) process.kill(-child.pid!, "SIGINT");
   await stopped;
   if (Number.isNaN(ms)) throw new Error(`${label}: no page within 300 s.\n${output.slice(-4000)}`);

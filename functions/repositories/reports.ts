@@ -1,14 +1,23 @@
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { batchWrite } from "../db/batch.js";
 import type { Db } from "../db/client.js";
 import { isConditionFailure } from "../db/errors.js";
 import { parseEntries, type RawItem } from "../db/item.js";
-import { conversationItem } from "../db/items/conversations.js";
+import { conversationItem, type StoredConversation } from "../db/items/conversations.js";
+import {
+  changePart,
+  listedIn,
+  type QuoteChange,
+  quotedTexts,
+  shownHead,
+  shownThemes,
+  shownThoughts,
+  withheldIn,
+} from "../db/items/report-moderation.js";
 import {
   headAndPage,
   pagesOf,
   partsOf,
-  quotePlaces,
   reportHeadItem,
   reportPageItem,
   type StoredSegmentView,
@@ -69,12 +78,12 @@ export class ReportRepository {
     ]);
     const bySortKey = new Map(found.items.map((item) => [item.sk, item]));
     const rawHead = bySortKey.get(reportHeadItem.key(at).sk);
-    const head = headItem?.head ?? (rawHead ? reportHeadItem.parse(rawHead).head : undefined);
-    if (!head) throw new NotFoundError("This report version does not exist.");
+    const stored = headItem ?? (rawHead ? reportHeadItem.parse(rawHead) : undefined);
+    if (!stored) throw new NotFoundError("This report version does not exist.");
     const current = bySortKey.get(reportPageItem.key({ ...at, page }).sk);
     const next = bySortKey.get(reportPageItem.key({ ...at, page: page + 1 }).sk);
     return {
-      head,
+      head: shownHead(stored.head, withheldIn(stored)),
       thoughts: current ? this.pageThoughts(current) : [],
       ...(next && { nextPage: page + 1 }),
     };
@@ -85,13 +94,20 @@ export class ReportRepository {
     version: number,
     segment: string,
   ): Promise<StoredSegmentView | undefined> {
-    return (await getItem(this.db, segmentViewItem, { conversationId, version, segment }))?.view;
+    const stored = await getItem(this.db, segmentViewItem, { conversationId, version, segment });
+    if (!stored) return undefined;
+    const withheld = withheldIn(stored);
+    return {
+      ...stored.view,
+      themes: shownThemes(stored.view.themes, withheld),
+      thoughts: shownThoughts(stored.view.thoughts, withheld),
+    };
   }
 
   /** Every ranked thought of a version, page by page: for exports and the next run's theme ids. */
   async *allThoughts(conversationId: string, version: number): AsyncGenerator<ReportThought[]> {
     for await (const pages of queryPages(this.db, reportPageItem, pagesOf({ conversationId, version }))) {
-      for (const page of pages) yield this.entries(page.thoughts);
+      for (const page of pages) yield shownThoughts(this.entries(page.thoughts), withheldIn(page));
     }
   }
 
@@ -144,82 +160,144 @@ export class ReportRepository {
 
   /**
    * A moderator's redaction reaches the reports computed before it (issue 12, docs/anonymity.md
-   * "Redaction and reports already computed"): wherever the newest and the approved version quote
-   * the thought — a page of ranked thoughts, a segment view, the head's common-ground and divisive
-   * lists — its text becomes `text`, in place. Those are the only versions any route serves.
-   *
-   * Bounded: at most two versions, each read once like an export (head, pages, at most one view
-   * per released segment), one small Update per part that quotes the thought. Idempotent: a part
-   * already quoting `text` is not written. Conditional: each Update checks that the list entry it
-   * sets still holds this thought's id, so it never writes into another thought. Returns how many
-   * parts it rewrote.
+   * "Moderation and reports already computed"): wherever the served versions quote the thought —
+   * a page of ranked thoughts, a segment view, the head's common-ground and divisive lists, a
+   * theme summary's excerpt — its text becomes `text`. Returns how many parts it rewrote.
    */
-  async rewriteQuotes(conversationId: string, thoughtId: string, text: string): Promise<number> {
+  rewriteQuotes(conversationId: string, thoughtId: string, text: string): Promise<number> {
+    return this.changeQuotes(conversationId, { kind: "redact", thoughtId, text });
+  }
+
+  /** Hidden thoughts leave the served versions' lists and quotes; their words leave the stored parts. */
+  withhold(conversationId: string, thoughtIds: readonly string[]): Promise<number> {
+    return thoughtIds.length === 0
+      ? Promise.resolve(0)
+      : this.changeQuotes(conversationId, { kind: "withhold", thoughtIds });
+  }
+
+  /** Restored thoughts come back where they were, with their (current) text. */
+  release(conversationId: string, thoughts: readonly { id: string; text: string }[]): Promise<number> {
+    return thoughts.length === 0
+      ? Promise.resolve(0)
+      : this.changeQuotes(conversationId, { kind: "release", thoughts });
+  }
+
+  /**
+   * Bounded: the two versions any route serves (the newest and the approved; the others are
+   * deleted, pruneSuperseded), each read once like an export, one Put per part that changes.
+   * Idempotent: a part with nothing to change is not written, so a repeated decision finishes
+   * what an earlier request could not. Parts are written head and segment views first, pages
+   * last, so an interrupted redaction leaves the old text where a repeat finds it again.
+   */
+  private async changeQuotes(conversationId: string, change: QuoteChange): Promise<number> {
     const conversation = await getItem(
       this.db,
       conversationItem,
       { id: conversationId },
       { consistent: true },
     );
-    const versions = new Set(
-      [conversation?.reportVersion, conversation?.approvedReportVersion].filter(
-        (v): v is number => v !== undefined,
-      ),
-    );
-    let rewritten = 0;
-    for (const version of versions) {
-      let startKey: StoredKey | undefined;
-      do {
-        const page = await queryRaw(this.db, partsOf({ conversationId, version }), {
-          consistent: true,
-          startKey,
-        });
-        for (const raw of page.items) if (await this.rewritePart(raw, thoughtId, text)) rewritten++;
-        startKey = page.lastKey;
-      } while (startKey);
+    const ids =
+      change.kind === "redact"
+        ? [change.thoughtId]
+        : change.kind === "withhold"
+          ? change.thoughtIds
+          : change.thoughts.map((t) => t.id);
+    let changed = 0;
+    for (const version of servedVersions(conversation)) {
+      const parts: RawItem[] = [];
+      for await (const page of this.rawParts(conversationId, version)) parts.push(...page);
+      const quoted = quotedTexts(parts, ids);
+      const made: QuoteChange =
+        change.kind === "withhold" ? { ...change, thoughtIds: listedIn(parts, change.thoughtIds) } : change;
+      if (made.kind === "withhold" && made.thoughtIds.length === 0) continue;
+      const pagesLast = [...parts].sort((a, b) => Number(isPage(a)) - Number(isPage(b)));
+      for (const part of pagesLast)
+        if (await this.putChanged(part, (p) => changePart(p, made, quoted))) changed++;
     }
-    return rewritten;
+    return changed;
   }
 
-  private async rewritePart(raw: RawItem, thoughtId: string, text: string): Promise<boolean> {
-    const stale = quotePlaces(raw, thoughtId).filter((place) => place.text !== text);
-    if (stale.length === 0) return false;
-    const names: Record<string, string> = { "#text": "text" };
-    const at = (place: (typeof stale)[number]) =>
-      `${place.list
-        .map((name) => {
-          names[`#${name}`] = name;
-          return `#${name}`;
-        })
-        .join(".")}[${place.index}]`;
-    const sets = stale.map((place) => `${at(place)}.#text = :text`);
-    const conditions = stale.map((place) => {
-      names[`#${place.idField}`] = place.idField;
-      return `${at(place)}.#${place.idField} = :id`;
-    });
-    try {
-      await this.db.doc.send(
-        new UpdateCommand({
-          TableName: this.db.tableName,
-          Key: { pk: raw.pk, sk: raw.sk },
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: conditions.join(" AND "),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ":text": text, ":id": thoughtId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      // A stored part is written once and never reordered: a failed check means it is gone.
-      if (!isConditionFailure(error)) throw error;
-      this.db.logger?.warn("report part changed while a quote was rewritten", { sk: String(raw.sk) });
-      return false;
+  /**
+   * Writes the part `change` makes of it, unless it has nothing to change. Conditional on the part
+   * still existing (a pruned version is never brought back) and on no other rewrite since it was
+   * read (its `rewrites` count): on a clash the part is read again and changed again.
+   */
+  private async putChanged(read: RawItem, change: (part: RawItem) => RawItem | undefined): Promise<boolean> {
+    let part: RawItem | undefined = read;
+    for (let attempt = 1; part; attempt++) {
+      const next = change(part);
+      if (!next) return false;
+      const rewrites = typeof part.rewrites === "number" ? part.rewrites : undefined;
+      try {
+        await this.db.doc.send(
+          new PutCommand({
+            TableName: this.db.tableName,
+            Item: { ...next, rewrites: (rewrites ?? 0) + 1 },
+            ConditionExpression:
+              rewrites === undefined
+                ? "attribute_exists(pk) AND attribute_not_exists(rewrites)"
+                : "rewrites = :rewrites",
+            ...(rewrites !== undefined && { ExpressionAttributeValues: { ":rewrites": rewrites } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        if (attempt >= 3) throw new ConflictError("The report changed meanwhile. Try again.");
+        const key: RawItem = { pk: part.pk, sk: part.sk };
+        const reread: { Item?: RawItem } = await this.db.doc.send(
+          new GetCommand({ TableName: this.db.tableName, Key: key, ConsistentRead: true }),
+        );
+        part = reread.Item;
+      }
     }
+    return false;
+  }
+
+  /**
+   * Superseded versions (neither the newest nor the approved) are served by no route; deleting
+   * them means no stored report keeps a text moderation removed since. The theme run calls this
+   * once its version is the newest: it walks every older version (a job, not a request; a
+   * conversation has as many versions as theme runs), so versions stored before pruning existed
+   * go too.
+   */
+  async pruneSuperseded(conversationId: string): Promise<void> {
+    const conversation = await getItem(
+      this.db,
+      conversationItem,
+      { id: conversationId },
+      { consistent: true },
+    );
+    const kept = new Set(servedVersions(conversation));
+    for (let version = (conversation?.reportVersion ?? 1) - 1; version >= 1; version--)
+      if (!kept.has(version)) await this.deleteVersion(conversationId, version);
+  }
+
+  /** Every part of one version (approval deletes the version it replaces), in batches. */
+  async deleteVersion(conversationId: string, version: number): Promise<void> {
+    for await (const parts of this.rawParts(conversationId, version))
+      await batchWrite(
+        this.db,
+        [],
+        parts.map((p) => ({ pk: String(p.pk), sk: String(p.sk) })),
+      );
+  }
+
+  private async *rawParts(conversationId: string, version: number): AsyncGenerator<RawItem[]> {
+    let startKey: StoredKey | undefined;
+    do {
+      const page = await queryRaw(this.db, partsOf({ conversationId, version }), {
+        consistent: true,
+        startKey,
+      });
+      yield page.items;
+      startKey = page.lastKey;
+    } while (startKey);
   }
 
   private pageThoughts(raw: RawItem): ReportThought[] {
     const page = reportPageItem.parseOrSkip(raw, this.db.logger);
-    return page ? this.entries(page.thoughts) : [];
+    return page ? shownThoughts(this.entries(page.thoughts), withheldIn(page)) : [];
   }
 
   private entries(thoughts: readonly unknown[]): ReportThought[] {
@@ -243,3 +321,16 @@ function paginate(thoughts: readonly ReportThought[]): ReportThought[][] {
   }
   return pages;
 }
+
+/** The versions routes serve: the newest (leaders) and the approved (everyone, once published). */
+function servedVersions(conversation: StoredConversation | undefined): number[] {
+  return [
+    ...new Set(
+      [conversation?.reportVersion, conversation?.approvedReportVersion].filter(
+        (v): v is number => v !== undefined,
+      ),
+    ),
+  ];
+}
+
+const isPage = (part: RawItem) => /#B#\d+$/.test(String(part.sk));

@@ -8,6 +8,7 @@ import { screenThought } from "../domain/screen.js";
 import { ValidationError } from "../errors.js";
 import type { ModeratorPseudonym } from "../repositories/audit.js";
 import type { Services } from "../services.js";
+import { reflectInReports } from "../workflows/moderated-reports.js";
 import { loadForParticipant } from "./access.js";
 import { createRouter, idParam, json, problems, protectedRoute } from "./http.js";
 
@@ -219,9 +220,9 @@ export function moderationRoutes(s: Services) {
         body.action === "redact" ? { action: "redact" as const, text: await redaction(id, body.text) } : body;
       // The audit log's tally is written in the same transaction, under the same pseudonym.
       const outcome = await s.moderation.decide(id, thoughtId, decision, moderator(caller, id));
-      // Reports computed before the edit quote the removed text: rewrite them now. A repeated
-      // request ("unchanged") finishes a rewrite an earlier one could not complete.
-      if (decision.action === "redact") await s.reports.rewriteQuotes(id, thoughtId, decision.text);
+      // Reports computed before the decision quote the thought: change them now. A repeated
+      // request ("unchanged") finishes a change an earlier one could not complete.
+      await reflectInReports(s, id, decision, [thoughtId]);
       return c.json({ thoughtId, action: body.action, outcome }, 200);
     })
     .openapi(bulkRoute, async (c) => {
@@ -230,6 +231,13 @@ export function moderationRoutes(s: Services) {
       const { action, thoughtIds } = c.req.valid("json");
       await s.conversations.get(id);
       const results = await s.moderation.decideMany(id, thoughtIds, { action }, moderator(caller, id));
+      const decided = results.filter((r) => r.outcome === "done" || r.outcome === "unchanged");
+      await reflectInReports(
+        s,
+        id,
+        { action },
+        decided.map((r) => r.thoughtId),
+      );
       return c.json({ action, results }, 200);
     })
     .openapi(waitingRoute, async (c) => {

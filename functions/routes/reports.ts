@@ -302,7 +302,10 @@ export function reportRoutes(s: Services) {
     .openapi(approveRoute, async (c) => {
       const { id } = c.req.valid("param");
       const { version } = c.req.valid("json");
+      const replaced = (await s.conversations.get(id)).approvedReportVersion;
       await s.reports.approve(id, version);
+      // The version approved before is superseded now: no route serves it, no table keeps it.
+      if (replaced !== undefined && replaced !== version) await s.reports.deleteVersion(id, replaced);
       const caller = c.get("caller");
       await s.audit.record({
         actorId: caller.userId,

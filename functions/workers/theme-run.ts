@@ -9,6 +9,7 @@ import { participationBySegment } from "../report/participation-segments.js";
 import { shapeThemes, shapingNote, shapingNotePrefix } from "../report/shaping.js";
 import { allRatings, type RatingRecord } from "../repositories/ratings.js";
 import type { Services } from "../services.js";
+import { catchUpWithModeration } from "../workflows/moderated-reports.js";
 import { InProcessQueue, type JobMessage } from "./queue.js";
 
 /** What a theme engine returns (both engines share this output, DESIGN §5). */
@@ -191,7 +192,8 @@ export async function runThemeJob(s: Services, message: JobMessage): Promise<voi
         ...(anonymityAudit && { anonymityAudit }),
       },
     });
-    await rewriteRedactedMeanwhile(s, conversation.id, thoughts);
+    await catchUpWithModeration(s, conversation.id, thoughts);
+    await s.reports.pruneSuperseded(conversation.id);
     await s.jobs.finish(job, { state: "succeeded", reportVersion: version });
     s.logger.info("theme run finished", {
       jobId: job.id,
@@ -205,29 +207,6 @@ export async function runThemeJob(s: Services, message: JobMessage): Promise<voi
       error: "The theme run failed. Try again; if it keeps failing, check the logs.",
     });
     throw error;
-  }
-}
-
-/**
- * A moderator who redacts a thought while this run reads and computes rewrites the versions
- * stored then, not this one (ReportRepository.rewriteQuotes). So once this version is the newest,
- * the run reads the thoughts again, consistently, and rewrites its quotes of any whose text
- * changed meanwhile. Either this read sees the edit, or the edit was saved after this version
- * became the newest, and the moderator's own rewrite reaches it: no order of the two leaves the
- * removed text quoted.
- */
-async function rewriteRedactedMeanwhile(
-  s: Services,
-  conversationId: string,
-  used: readonly { id: string; text: string }[],
-): Promise<void> {
-  const textOf = new Map(used.map((t) => [t.id, t.text]));
-  for await (const page of s.thoughts.all(conversationId, { consistent: true })) {
-    for (const thought of page) {
-      const quoted = textOf.get(thought.id);
-      if (quoted !== undefined && quoted !== thought.text)
-        await s.reports.rewriteQuotes(conversationId, thought.id, thought.text);
-    }
   }
 }
 

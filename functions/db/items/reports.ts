@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { reportSchema, reportThemeSchema, reportThoughtSchema } from "../../report/schema.js";
-import { defineItem, type ItemValue, type RawItem } from "../item.js";
+import { defineItem, type ItemValue } from "../item.js";
 import type { KeyQuery } from "../query.js";
 import { conversationPartition } from "./conversations.js";
 
@@ -20,12 +20,18 @@ const reportKey = ({ conversationId, version }: VersionKey, part: string) => ({
   sk: `${versionPrefix(version)}${part}`,
 });
 
+/**
+ * Thoughts a moderator hid after the version was computed (db/items/report-moderation.ts): the
+ * part keeps their place and numbers with their quotes blanked, and readers leave them out.
+ */
+const withheldSchema = z.array(z.string()).optional();
+
 export const reportHeadSchema = reportSchema.omit({ thoughts: true, nextCursor: true, segment: true });
 
 export const reportHeadItem = defineItem({
   name: "report head",
   key: (k: VersionKey) => reportKey(k, headPart),
-  schema: z.object({ head: reportHeadSchema }),
+  schema: z.object({ head: reportHeadSchema, withheld: withheldSchema }),
 });
 
 /**
@@ -35,7 +41,7 @@ export const reportHeadItem = defineItem({
 export const reportPageItem = defineItem({
   name: "report page",
   key: (k: VersionKey & { page: number }) => reportKey(k, pagePart(k.page)),
-  schema: z.object({ thoughts: z.array(z.unknown()) }),
+  schema: z.object({ thoughts: z.array(z.unknown()), withheld: withheldSchema }),
 });
 
 export const segmentViewItem = defineItem({
@@ -50,6 +56,7 @@ export const segmentViewItem = defineItem({
       thoughts: z.array(reportThoughtSchema),
       hiddenThoughts: z.int().min(0).optional(),
     }),
+    withheld: withheldSchema,
   }),
 });
 export type StoredSegmentView = ItemValue<typeof segmentViewItem>["view"];
@@ -117,40 +124,3 @@ export const partsOf = (k: VersionKey): KeyQuery => ({
   partition: conversationPartition(k.conversationId),
   sort: { beginsWith: versionPrefix(k.version) },
 });
-
-/** A place in a stored report part where a thought's text is quoted: the list, the index, its id field. */
-export interface QuotePlace {
-  readonly list: readonly string[];
-  readonly index: number;
-  readonly idField: "id" | "thoughtId";
-  /** The text stored there now. */
-  readonly text: unknown;
-}
-
-const entriesAt = (item: unknown, path: readonly string[]): unknown[] => {
-  let at: unknown = item;
-  for (const name of path)
-    at = at && typeof at === "object" ? (at as Record<string, unknown>)[name] : undefined;
-  return Array.isArray(at) ? at : [];
-};
-
-/**
- * Where a raw report part (head, page or segment view) quotes a thought: the pages' and segment
- * views' ranked thoughts, and the head's common-ground and divisive lists. Read from the raw item,
- * so a part another version of the code wrote is still found; nothing else in a report holds a
- * thought's text (themes name thoughts by id).
- */
-export function quotePlaces(raw: RawItem, thoughtId: string): QuotePlace[] {
-  const lists: { list: readonly string[]; idField: "id" | "thoughtId" }[] = [
-    { list: ["thoughts"], idField: "id" },
-    { list: ["view", "thoughts"], idField: "id" },
-    { list: ["head", "opinionGroups", "commonGround"], idField: "thoughtId" },
-    { list: ["head", "opinionGroups", "divisive"], idField: "thoughtId" },
-  ];
-  return lists.flatMap(({ list, idField }) =>
-    entriesAt(raw, list).flatMap((entry, index) => {
-      const fields = entry && typeof entry === "object" ? (entry as Record<string, unknown>) : {};
-      return fields[idField] === thoughtId ? [{ list, index, idField, text: fields.text }] : [];
-    }),
-  );
-}

@@ -92,6 +92,25 @@ export const servedApiDocument = async () => (document ??= (await import("${docu
   },
 };
 
+/**
+ * The API's route table (functions/routes/route-table.ts: each route's method and path, and the
+ * module declaring it) is built when the bundle is built, from the same declarations: a Lambda
+ * then imports only the route module a request is for (functions/api/lazy-app.ts), never all of
+ * them to find out. test/unit/route-modules.test.ts checks the table against the app's routes.
+ */
+export const routeTableAtBuildPlugin: Plugin = {
+  name: "route-table-at-build",
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]functions[\\/]routes[\\/]route-table\.ts$/ }, async () => {
+      const { buildRouteTable } = await import("../functions/routes/route-table.js");
+      return {
+        contents: `export const servedRouteTable = async () => (${JSON.stringify(await buildRouteTable())});`,
+        loader: "js",
+      };
+    });
+  },
+};
+
 const noJsonSchemaNamespace = "groundswell-no-json-schema";
 const noJsonSchema =
   "JSON Schema generation is not in the API bundle: its OpenAPI document is generated at build (infra/openapi-document.ts).";
@@ -201,6 +220,7 @@ export async function bundleLambda(entry: string, outdir: string): Promise<Bundl
     },
     plugins: [
       openApiAtBuildPlugin,
+      routeTableAtBuildPlugin,
       zodNamespacePlugin,
       ...(withoutJsonSchema.includes(entry) ? [noJsonSchemaPlugin] : []),
     ],

@@ -1,13 +1,16 @@
 import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
-import { createApp } from "../app.js";
 import { servicesFromEnvironment } from "../aws/environment.js";
-import type { AppDeps } from "../services.js";
+import { type AppDeps, createServices } from "../services.js";
+import { createLazyApp } from "./lazy-app.js";
 import { fromTrustedOrigin } from "./origin.js";
 
-/** The same Hono app as the embedded default, behind API Gateway's HTTP API (payload v2). */
+/**
+ * The same API as the embedded default, behind API Gateway's HTTP API (payload v2), with each
+ * route module loaded by its first request (lazy-app.ts).
+ */
 export function createHandler(deps: AppDeps) {
-  return handle(createApp(deps) as unknown as Hono);
+  return handle(createLazyApp(createServices(deps)) as unknown as Hono);
 }
 
 type Handler = ReturnType<typeof createHandler>;

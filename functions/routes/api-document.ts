@@ -1,8 +1,4 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-
-/** Any router built by createRouter (routes/http.ts), whatever its routes. */
-// biome-ignore lint/suspicious/noExplicitAny: the document does not depend on the routes' types
-type Router = OpenAPIHono<any, any, any>;
+import type { Router } from "./http.js";
 
 const info = {
   title: "Groundswell API",

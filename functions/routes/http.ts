@@ -69,6 +69,10 @@ export function publicRoute<const R extends RouteInput>(route: R) {
   return createRoute(route);
 }
 
+/** Any router built by createRouter, whatever its routes. */
+// biome-ignore lint/suspicious/noExplicitAny: what holds for every router does not depend on its routes' types
+export type Router = OpenAPIHono<any, any, any>;
+
 /** A sub-app whose request validation failures become field-level 400 problems. */
 export function createRouter() {
   return new OpenAPIHono<AuthEnv>({

@@ -23,13 +23,14 @@ export interface ParticipantContext {
   readonly participation: Participation | undefined;
   /** The caller's pseudonyms in this conversation (author, rater, participant). */
   readonly keys: PersonKeys;
-  /**
-   * What the caller's thoughts and ratings store: their current directory attributes generalised
-   * to the conversation's cells (used only to join, then the stored snapshot rules).
-   */
-  readonly snapshot: () => Promise<Record<string, string>>;
   /** Whether the caller may take part: they joined, or the audience includes them today. */
   readonly inAudience: () => Promise<boolean>;
+  /**
+   * Joins the conversation, storing the caller's current directory attributes generalised to its
+   * cells (the snapshot their thoughts and ratings keep); once joined, the participation this
+   * request already read, without reading it again.
+   */
+  readonly join: () => Promise<Participation>;
 }
 
 async function load(s: Services, caller: Caller, id: string): Promise<ParticipantContext> {
@@ -43,7 +44,8 @@ async function load(s: Services, caller: Caller, id: string): Promise<Participan
   const snapshot = () => snapshotFor(s, conversation, attributes);
   const inAudience = async () =>
     participation !== undefined || audienceIncludes(conversation.audience, attributes);
-  return { conversation, participation, keys, snapshot, inAudience };
+  const join = async () => participation ?? s.participation.join(id, keys.participantKey, snapshot);
+  return { conversation, participation, keys, inAudience, join };
 }
 
 /**

@@ -56,11 +56,11 @@ export function ratingRoutes(s: Services) {
     .openapi(batchRoute, async (c) => {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
-      const { conversation, keys, snapshot } = await loadForParticipant(s, caller, id);
+      const { conversation, keys, join } = await loadForParticipant(s, caller, id);
       if (!acceptsRatings(conversation.state)) {
         throw new ConflictError(`Rating is not open: this conversation is ${conversation.state}.`);
       }
-      const joined = await s.participation.join(id, keys.participantKey, snapshot);
+      const joined = await join();
       const size = c.req.valid("query").size ?? conversation.settings.batchSize;
       const rater = { conversationId: id, attributes: joined.attributes, ...keys };
       const { thoughtIds, rated } = await s.ratings.assignBatch(rater, size);

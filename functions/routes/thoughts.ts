@@ -71,7 +71,7 @@ export function thoughtRoutes(s: Services) {
       const caller = c.get("caller");
       const { id } = c.req.valid("param");
       const { "idempotency-key": clientKey } = c.req.valid("header");
-      const { conversation, keys, snapshot } = await loadForParticipant(s, caller, id);
+      const { conversation, keys, join } = await loadForParticipant(s, caller, id);
       const screened = screenThought(c.req.valid("json").text);
       const limit = conversation.settings.thoughtMaxLength;
       if (screened.text.length < 3) {
@@ -85,10 +85,7 @@ export function thoughtRoutes(s: Services) {
         ]);
       }
       // Asked while the join is written: neither depends on the other.
-      const [result, joined] = await Promise.all([
-        screenForSharing(s, screened),
-        s.participation.join(id, keys.participantKey, snapshot),
-      ]);
+      const [result, joined] = await Promise.all([screenForSharing(s, screened), join()]);
       const { thought, replayed } = await s.thoughts.share({
         conversationId: id,
         participantKey: keys.participantKey,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AdmissionGate, type Release } from "../../functions/lib/admission.js";
+import { AdmissionGate, overloadWindowMs, type Release } from "../../functions/lib/admission.js";
 
 const admitted = (entered: ReturnType<AdmissionGate["enter"]>): Release => {
   if (typeof entered !== "function") throw new Error(`expected an immediate slot, got ${String(entered)}`);
@@ -77,6 +77,39 @@ describe("AdmissionGate", () => {
     admitted(gate.enter())();
   });
 
+  it("refuses, not serves, waiters whose time ran out while the event loop was busy", async () => {
+    const gate = new AdmissionGate({ maxInFlight: 1, maxQueued: 2, maxQueueMs: 5 });
+    const running = admitted(gate.enter());
+    const older = gate.enter() as Promise<Release | undefined>;
+    const newer = gate.enter() as Promise<Release | undefined>;
+    // Synchronous work holds the loop past both deadlines, so neither timer has run yet.
+    const until = performance.now() + 20;
+    while (performance.now() < until);
+    running();
+    expect(await newer).toBeUndefined();
+    expect(await older).toBeUndefined();
+    expect(gate.counts()).toEqual({ inFlight: 0, queued: 0, admitted: 1, refused: 2 });
+  });
+
+  it("while it is refusing, lets a new waiter wait only overloadQueueMs; once calm, maxQueueMs again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const gate = new AdmissionGate({ maxInFlight: 1, maxQueued: 1, maxQueueMs: 25, overloadQueueMs: 5 });
+    const running = admitted(gate.enter());
+    const calm = gate.enter() as Promise<Release | undefined>;
+    expect(gate.enter()).toBeUndefined(); // queue full: the server is now refusing
+    await vi.advanceTimersByTimeAsync(25);
+    expect(await calm).toBeUndefined();
+    const hurried = gate.enter() as Promise<Release | undefined>;
+    await vi.advanceTimersByTimeAsync(6);
+    expect(await hurried).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(overloadWindowMs);
+    const patient = gate.enter() as Promise<Release | undefined>;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(gate.counts()).toMatchObject({ queued: 1, refused: 3 });
+    running();
+    expect(await patient).toBeTypeOf("function");
+  });
+
   it("with no queue refuses as soon as every slot is taken", () => {
     const gate = new AdmissionGate({ maxInFlight: 1, maxQueued: 0 });
     const held = admitted(gate.enter());
@@ -89,5 +122,6 @@ describe("AdmissionGate", () => {
     expect(() => new AdmissionGate({ maxInFlight: 0 })).toThrow(RangeError);
     expect(() => new AdmissionGate({ maxQueued: -1 })).toThrow(RangeError);
     expect(() => new AdmissionGate({ maxQueueMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new AdmissionGate({ overloadQueueMs: -1 })).toThrow(RangeError);
   });
 });

@@ -6,6 +6,9 @@
  * calls the API makes (for the raw DynamoDB Local rate), and the parent can ask it to check
  * acknowledged writes against the table.
  */
+import { subscribe } from "node:diagnostics_channel";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { personKeys } from "../functions/domain/author-key.js";
 import { startLocalServer } from "../functions/local/server.js";
@@ -28,14 +31,26 @@ export interface AcknowledgedShare {
   readonly text: string;
 }
 
+/** What the server itself saw of a stretch of load (asked for, and reset, once per step). */
+export interface ServerTimings {
+  /** Milliseconds from Node's parsing of the request to the end of the response, per answer. */
+  readonly refusedMs: number[];
+  readonly servedMs: number[];
+  /** The server's event-loop delay: how late a ready callback ran (ms). */
+  readonly lagP99: number;
+  readonly lagMax: number;
+}
+
 export type ToServer =
   | { type: "record"; on: boolean }
+  | { type: "timings" }
   | { type: "check"; ratings: AcknowledgedRating[]; shares: AcknowledgedShare[] }
   | { type: "stop" };
 
 export type FromServer =
   | { type: "ready"; url: string; dynamoEndpoint: string; tableName: string; dynamoPid?: number }
   | { type: "recorded"; calls: RecordedCall[] }
+  | ({ type: "timings" } & ServerTimings)
   | {
       type: "checked";
       missingRatings: number;
@@ -59,6 +74,23 @@ const recorder = (doc: DynamoDBDocumentClient) =>
     },
   }) as DynamoDBDocumentClient;
 
+// Server-side timing of every answer, from Node's own HTTP events (diagnostics_channel), outside
+// the app: it tells the time the server took from the time the client (sharing these two cores)
+// took to send and read.
+const startedAt = new WeakMap<ServerResponse, number>();
+let timings = { refusedMs: [] as number[], servedMs: [] as number[] };
+subscribe("http.server.request.start", (message) => {
+  startedAt.set((message as { response: ServerResponse }).response, performance.now());
+});
+subscribe("http.server.response.finish", (message) => {
+  const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+  const started = startedAt.get(response);
+  if (started === undefined || !request.url?.startsWith("/api/")) return;
+  (response.statusCode === 503 ? timings.refusedMs : timings.servedMs).push(performance.now() - started);
+});
+const lag = monitorEventLoopDelay({ resolution: 5 });
+lag.enable();
+
 const optionalInt = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 
 try {
@@ -75,6 +107,9 @@ try {
       ...(optionalInt("ADMISSION_MAX_QUEUE_MS") !== undefined && {
         maxQueueMs: optionalInt("ADMISSION_MAX_QUEUE_MS"),
       }),
+      ...(optionalInt("ADMISSION_OVERLOAD_QUEUE_MS") !== undefined && {
+        overloadQueueMs: optionalInt("ADMISSION_OVERLOAD_QUEUE_MS"),
+      }),
     },
     wrapDocument: recorder,
   });
@@ -87,6 +122,15 @@ try {
         send({ type: "recorded", calls: recording ?? [] });
         recording = undefined;
       }
+    } else if (message.type === "timings") {
+      send({
+        type: "timings",
+        ...timings,
+        lagP99: lag.percentile(99) / 1e6,
+        lagMax: lag.max / 1e6,
+      });
+      timings = { refusedMs: [], servedMs: [] };
+      lag.reset();
     } else if (message.type === "check") {
       const examples: string[] = [];
       let missingRatings = 0;

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--queue-ms N] [--verbose]`: the embedded default under
+ * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--queue-ms N] [--overload-queue-ms N]
+ * [--cpu-prof DIR] [--verbose]`: the embedded default under
  * overload (issue 11, docs/operations.md "Overload"). Prints figures and the done-when bars,
  * asserts nothing.
  *
@@ -25,8 +26,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as lib from "@aws-sdk/lib-dynamodb";
 import autocannon from "autocannon";
 import { createDocumentClient } from "../functions/db/client.js";
@@ -37,6 +39,7 @@ import type {
   AcknowledgedShare,
   FromServer,
   RecordedCall,
+  ServerTimings,
   ToServer,
 } from "./load-server.js";
 
@@ -52,7 +55,10 @@ const limits = {
   maxInFlight: flag("--in-flight") ?? defaultAdmissionLimits.maxInFlight,
   maxQueued: flag("--queue") ?? defaultAdmissionLimits.maxQueued,
   maxQueueMs: flag("--queue-ms") ?? defaultAdmissionLimits.maxQueueMs,
+  overloadQueueMs: flag("--overload-queue-ms") ?? defaultAdmissionLimits.overloadQueueMs,
 };
+/** `--cpu-prof DIR`: the server process writes a V8 CPU profile there when it stops. */
+const cpuProfileDir = args.includes("--cpu-prof") ? args[args.indexOf("--cpu-prof") + 1] : undefined;
 const seconds = quick
   ? { unloaded: 4, sustained: 5, step: 6, raw: 4, pause: 1 }
   : { unloaded: 8, sustained: 10, step: 14, raw: 8, pause: 2 };
@@ -75,7 +81,7 @@ const load = () =>
 const dataDir = mkdtempSync(join(tmpdir(), "groundswell-load-"));
 const port = await freePort();
 const child: ChildProcess = fork(new URL("./load-server.ts", import.meta.url), [], {
-  execArgv: ["--import", "tsx"],
+  execArgv: ["--import", "tsx", ...(cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [])],
   env: {
     ...process.env,
     PORT: String(port),
@@ -83,11 +89,28 @@ const child: ChildProcess = fork(new URL("./load-server.ts", import.meta.url), [
     ADMISSION_MAX_IN_FLIGHT: String(limits.maxInFlight),
     ADMISSION_MAX_QUEUED: String(limits.maxQueued),
     ADMISSION_MAX_QUEUE_MS: String(limits.maxQueueMs),
+    ADMISSION_OVERLOAD_QUEUE_MS: String(limits.overloadQueueMs),
   },
   // Request logs go where npm start's go (stdout), here to nowhere: writing them is part of the cost.
   stdio: ["ignore", "ignore", "inherit", "ipc"],
   serialization: "advanced",
 });
+/**
+ * The load generator shares the two cores with the server it loads; a real client has its own CPU.
+ * Raised priority (best effort: it needs the right to) keeps its reading of answers prompt when the
+ * server saturates the cores, so the latencies it prints are the server's, not its own queueing
+ * for CPU. Raised after the fork, so the server and DynamoDB Local keep
+ * their normal priority.
+ */
+const generatorPriority = (() => {
+  try {
+    setPriority(-5);
+    return "raised (nice -5)";
+  } catch {
+    return "normal (could not raise it)";
+  }
+})();
+
 const replies: ((message: FromServer) => void)[] = [];
 child.on("message", (message: FromServer) => replies.shift()?.(message));
 const ask = <T extends FromServer["type"]>(message: ToServer | undefined, type: T) =>
@@ -316,7 +339,8 @@ for (;;) {
 console.log(
   `Seeded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${users.length} employees, ` +
     `${seededThoughts} thoughts in rating with a report, a conversation in sharing. ` +
-    `Admission: ${limits.maxInFlight} in flight, ${limits.maxQueued} queued for at most ${limits.maxQueueMs} ms. Load average ${load()}.`,
+    `Admission: ${limits.maxInFlight} in flight, ${limits.maxQueued} queued for at most ${limits.maxQueueMs} ms ` +
+    `(${limits.overloadQueueMs} ms while refusing). Load generator priority: ${generatorPriority}. Load average ${load()}.`,
 );
 
 // ── The traffic ───────────────────────────────────────────────────────────────────────────────
@@ -608,11 +632,30 @@ console.log(
 
 // ── 4. The steps ─────────────────────────────────────────────────────────────────────────────
 
-const steps: { multiplier: number; target: number; result: ReturnType<typeof summarise> }[] = [];
+/** This process's own event-loop delay: a late callback here is a late reading of an answer. */
+const generatorLag = monitorEventLoopDelay({ resolution: 5 });
+generatorLag.enable();
+const steps: {
+  multiplier: number;
+  target: number;
+  result: ReturnType<typeof summarise>;
+  server: ServerTimings;
+  generatorLag: { p99: number; max: number };
+}[] = [];
 for (const multiplier of multipliers) {
   await pause();
   const target = Math.max(1, Math.round(multiplier * sustainable));
-  steps.push({ multiplier, target, result: summarise(await offer(target, seconds.step)) });
+  await ask({ type: "timings" }, "timings"); // resets the server's figures
+  generatorLag.reset();
+  const result = summarise(await offer(target, seconds.step));
+  const lagSeen = { p99: generatorLag.percentile(99) / 1e6, max: generatorLag.max / 1e6 };
+  steps.push({
+    multiplier,
+    target,
+    result,
+    server: await ask({ type: "timings" }, "timings"),
+    generatorLag: lagSeen,
+  });
 }
 console.log(
   `\nOffered load in steps of ${seconds.step} s (open loop; time-out ${timeoutSeconds} s). Load average ${load()}.`,
@@ -631,6 +674,28 @@ console.table(
     "other errors": r.errors + r.failed,
     "4xx": r.rejected,
   })),
+);
+
+console.log(
+  "\nWhere a refusal's time goes: as the load generator saw it, as the server saw it (Node's parsing of " +
+    "the request to the end of the answer), and how late each process's ready callbacks ran " +
+    "(event-loop delay; both processes share the two cores with DynamoDB Local).",
+);
+console.table(
+  steps.map(({ multiplier, result: r, server, generatorLag: g }) => {
+    const refused = [...server.refusedMs].sort((a, b) => a - b);
+    const served = [...server.servedMs].sort((a, b) => a - b);
+    return {
+      step: `${multiplier}×`,
+      "refused p95/max ms (client)": `${ms(r.refusedP95)} / ${ms(r.refusedMax)}`,
+      "over 50 ms (client)": r.refusedOver50,
+      "refused p95/max ms (server)": `${ms(percentile(refused, 0.95))} / ${ms(refused.at(-1) ?? Number.NaN)}`,
+      "over 50 ms (server)": refused.filter((x) => x > 50).length,
+      "served p95 ms (server)": ms(percentile(served, 0.95)),
+      "server lag p99/max ms": `${ms(server.lagP99)} / ${ms(server.lagMax)}`,
+      "generator lag p99/max ms": `${ms(g.p99)} / ${ms(g.max)}`,
+    };
+  }),
 );
 
 // ── 5. Acknowledged writes ───────────────────────────────────────────────────────────────────

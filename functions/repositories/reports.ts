@@ -9,6 +9,7 @@ import {
   listedIn,
   type QuoteChange,
   quotedTexts,
+  remainingTexts,
   shownHead,
   shownThemes,
   shownThoughts,
@@ -210,9 +211,10 @@ export class ReportRepository {
       const made: QuoteChange =
         change.kind === "withhold" ? { ...change, thoughtIds: listedIn(parts, change.thoughtIds) } : change;
       if (made.kind === "withhold" && made.thoughtIds.length === 0) continue;
+      const remaining = remainingTexts(parts, made);
       const pagesLast = [...parts].sort((a, b) => Number(isPage(a)) - Number(isPage(b)));
       for (const part of pagesLast)
-        if (await this.putChanged(part, (p) => changePart(p, made, quoted))) changed++;
+        if (await this.putChanged(part, (p) => changePart(p, made, quoted, remaining))) changed++;
     }
     return changed;
   }

@@ -76,10 +76,27 @@ export function listedIn(parts: readonly RawItem[], ids: readonly string[]): str
  * The part with the change made, or undefined when it has nothing to change (so a repeated
  * decision writes nothing). `quoted` is quotedTexts of the part's version.
  */
+/**
+ * The texts (lowercased) a version still quotes once the change is made: a key phrase found only
+ * in removed words goes with them.
+ */
+export function remainingTexts(parts: readonly RawItem[], change: QuoteChange): string[] {
+  const gone = new Set(
+    change.kind === "withhold" ? change.thoughtIds : change.kind === "redact" ? [change.thoughtId] : [],
+  );
+  const texts = parts.flatMap((part) =>
+    quotesOf(part).flatMap(({ entry, id }) =>
+      typeof entry.text === "string" && !gone.has(String(id)) ? [entry.text.toLowerCase()] : [],
+    ),
+  );
+  return change.kind === "redact" ? [...texts, change.text.toLowerCase()] : texts;
+}
+
 export function changePart(
   part: RawItem,
   change: QuoteChange,
   quoted: ReadonlyMap<string, ReadonlySet<string>>,
+  remaining: readonly string[] = [],
 ): RawItem | undefined {
   const next = structuredClone(part);
   const withheld = new Set(withheldIn(next));
@@ -112,6 +129,12 @@ export function changePart(
           else if (text !== undefined) summary = summary.split(quote).join(`“${excerpt(text)}”`);
         }
       theme.summary = summary;
+      if (change.kind === "release" || !Array.isArray(theme.keyPhrases)) continue;
+      const removed = [...quoted.values()].flatMap((olds) => [...olds].map((o) => o.toLowerCase()));
+      theme.keyPhrases = theme.keyPhrases.filter((phrase) => {
+        const p = String(phrase).toLowerCase();
+        return !removed.some((o) => o.includes(p)) || remaining.some((t) => t.includes(p));
+      });
     }
   if (withheld.size > 0) next.withheld = [...withheld].sort();
   else delete next.withheld;

@@ -29,8 +29,6 @@ const allowed: Record<string, string> = {
     "recounts who is invited as the facilitator ticks values (an interaction, debounced), not the page's data",
   "+layout.svelte":
     "the navigation's moderation queue count, for every page (owned by the layout, not a page)",
-  // Owned by `mod` this session (issue 12): moving to +page.ts loads.
-  "facilitate/[id]/moderation/+page.svelte": "pending: moderation page (mod, session 5)",
 };
 
 const routes = join(import.meta.dirname, "../../web/src/routes");
@@ -165,7 +163,6 @@ describe("page data is loaded in +page.ts, not fetched by components (issue 12)"
   it("every listed component exists and still reads by itself (else take it off the list)", () => {
     const byName = new Map(files.map((f) => [f.name, f]));
     const stale = Object.entries(allowed)
-      .filter(([, reason]) => !reason.startsWith("pending:"))
       .filter(([name]) => (byName.get(name)?.reads.length ?? 0) === 0)
       .map(([name]) => name);
     expect(stale).toEqual([]);

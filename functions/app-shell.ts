@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Context } from "hono";
+import type { Context, Schema } from "hono";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
@@ -52,7 +52,12 @@ function isTransient(error: unknown): boolean {
  * module in each (api/lazy-app.ts). Built from dependencies, or from ready services when the
  * caller needs them too (tests, workers).
  */
-export function createAppWith<R extends Router>(deps: AppDeps | Services, routesOf: (s: Services) => R) {
+// Generic in the routes' schema, not in the router type: inferring from a router type parameter
+// would give Hono only its constraint's `any` schema, and the web's typed client (AppType) nothing.
+export function createAppWith<S extends Schema>(
+  deps: AppDeps | Services,
+  routesOf: (s: Services) => Router<S>,
+) {
   usePlainZodMessages();
   const s = "conversations" in deps ? deps : createServices(deps);
   const authenticated = authenticate(s.verifier, s.people);

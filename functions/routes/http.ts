@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Schema } from "hono";
 import * as z from "zod";
 import type { AuthEnv } from "../auth/verify.js";
 import { requireRole } from "../auth/verify.js";
@@ -69,9 +70,9 @@ export function publicRoute<const R extends RouteInput>(route: R) {
   return createRoute(route);
 }
 
-/** Any router built by createRouter, whatever its routes. */
+/** A router built by createRouter; without S, whatever its routes. */
 // biome-ignore lint/suspicious/noExplicitAny: what holds for every router does not depend on its routes' types
-export type Router = OpenAPIHono<any, any, any>;
+export type Router<S extends Schema = any> = OpenAPIHono<any, S, any>;
 
 /** A sub-app whose request validation failures become field-level 400 problems. */
 export function createRouter() {

@@ -50,3 +50,11 @@ export const themesComputable = (state: ConversationState) =>
 export const themesShapeable = (state: ConversationState) => state === "rating" || state === "closed";
 /** The results are out: participants read them, and the report's wording is final. */
 export const resultsPublished = (state: ConversationState) => state === "published" || state === "archived";
+/** Participants see a conversation once it has opened; before, it belongs to facilitators. */
+export const visibleToParticipants = (state: ConversationState) => state !== "draft" && state !== "scheduled";
+/** From rating on a conversation has a report: computed while themes are computable, kept once archived. */
+export const hasReport = (state: ConversationState) => themesComputable(state) || state === "archived";
+/** Leadership writes responses to the themes after closing and before publishing. */
+export const responsesWritable = (state: ConversationState) => state === "closed";
+/** Responses exist from closing on: written while closed, then published with the results. */
+export const hasResponses = (state: ConversationState) => responsesWritable(state) || resultsPublished(state);

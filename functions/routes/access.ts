@@ -2,6 +2,7 @@ import type { Caller } from "../auth/verify.js";
 import type { Participation } from "../db/items/participation.js";
 import { type PersonKeys, personKeys } from "../domain/author-key.js";
 import { audienceIncludes, type Conversation } from "../domain/conversation.js";
+import { visibleToParticipants } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { ForbiddenError, NotFoundError } from "../errors.js";
 import type { Services } from "../services.js";
@@ -13,10 +14,6 @@ export const isFacilitator = (caller: Caller) => holds(caller, can.facilitate);
 
 /** Staff (facilitators, leaders, admins) act on every conversation whatever its audience (DESIGN §2). */
 export const isStaff = (caller: Caller) => holds(caller, can.lead);
-
-/** Participants see a conversation once it has opened; drafts belong to facilitators. */
-export const visibleToParticipants = (state: Conversation["state"]) =>
-  state !== "draft" && state !== "scheduled";
 
 export interface ParticipantContext {
   readonly conversation: Conversation & { invited: number };

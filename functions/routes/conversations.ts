@@ -11,7 +11,7 @@ import {
   transitionSchema,
   updateConversationSchema,
 } from "../domain/conversation.js";
-import { allowedTransitions } from "../domain/lifecycle.js";
+import { allowedTransitions, visibleToParticipants } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { requestHash } from "../repositories/idempotency.js";
 import { participationOf } from "../repositories/participation.js";
@@ -20,7 +20,7 @@ import type { Services } from "../services.js";
 import { checkedInvited } from "../workflows/audience.js";
 import { shownCounts } from "../workflows/release-round.js";
 import { transitionConversation } from "../workflows/transition.js";
-import { isFacilitator, isStaff, loadForViewer, visibleToParticipants } from "./access.js";
+import { isFacilitator, isStaff, loadForViewer } from "./access.js";
 import { createRouter, idempotencyHeader, idParam, json, problems, protectedRoute } from "./http.js";
 
 const progressSchema = z.object({

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { responsesWritable } from "../domain/lifecycle.js";
 import { can } from "../domain/person.js";
 import { isDueDate, responseStatuses, responseText, statusEditableStates } from "../domain/responses.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -123,7 +124,7 @@ export function responseRoutes(s: Services) {
     .openapi(respondRoute, async (c) => {
       const { id, themeId } = c.req.valid("param");
       const conversation = await s.conversations.get(id);
-      if (conversation.state !== "closed") {
+      if (!responsesWritable(conversation.state)) {
         throw new ConflictError(
           `Responses are written after a conversation closes and before it is published; this one is ${conversation.state}.`,
         );

@@ -5,6 +5,10 @@ import {
   allowedTransitions,
   assertTransition,
   conversationStates,
+  hasReport,
+  hasResponses,
+  responsesWritable,
+  visibleToParticipants,
 } from "../../functions/domain/lifecycle.js";
 import { ConflictError } from "../../functions/errors.js";
 
@@ -30,5 +34,18 @@ describe("conversation lifecycle", () => {
   it("takes thoughts only while sharing and ratings while sharing or rating", () => {
     expect(conversationStates.filter(acceptsThoughts)).toEqual(["sharing"]);
     expect(conversationStates.filter(acceptsRatings)).toEqual(["sharing", "rating"]);
+  });
+
+  it("opens to participants at sharing, has a report from rating, takes responses only when closed", () => {
+    expect(conversationStates.filter(visibleToParticipants)).toEqual([
+      "sharing",
+      "rating",
+      "closed",
+      "published",
+      "archived",
+    ]);
+    expect(conversationStates.filter(hasReport)).toEqual(["rating", "closed", "published", "archived"]);
+    expect(conversationStates.filter(responsesWritable)).toEqual(["closed"]);
+    expect(conversationStates.filter(hasResponses)).toEqual(["closed", "published", "archived"]);
   });
 });

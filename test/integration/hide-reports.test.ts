@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { excerpt } from "../../functions/themes/representatives.js";
 import type { ThemeEngine } from "../../functions/workers/theme-run.js";
-import { createHarness, employees, type Harness, type Reply } from "../helpers/harness.js";
+import { createHarness, type Harness } from "../helpers/harness.js";
+import {
+  expectOk,
+  facilitator,
+  leader,
+  readSurfaces,
+  runThemes,
+  seedModeratedConversation,
+} from "../helpers/moderated-conversation.js";
 
 /**
  * The attack (issue 12): a facilitator hides a thought after the report was computed, and the
@@ -37,54 +45,19 @@ const engine: ThemeEngine = {
   },
 };
 
-const leader = "leader@example.com";
-const facilitator = "facilitator@example.com";
-const topics = ["pricing", "hiring", "tools"];
 const named = "[tools] Dev Patel blocks every request for new build tools.";
 const edited = "[tools] A manager blocks every request for new build tools.";
 const hurtful = "[pricing] The pricing team are clowns who should all be fired.";
 const racing = "[hiring] Recruiters are useless idiots, every single one.";
-const thoughtIds = new Map<string, string>();
-const raterOf = new Map<string, string>();
-
-const ok = async (reply: Promise<Reply>, status = 200): Promise<Reply["body"]> => {
-  const r = await reply;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
+let thoughtIds: Map<string, string>;
 
 const decide = (thought: string, body: object) =>
-  ok(
+  expectOk(
     h.call("POST", `/api/conversations/${id}/moderation/${thoughtIds.get(thought)}`, {
       as: facilitator,
       body,
     }),
   );
-
-async function themeRun() {
-  await ok(h.call("POST", `/api/conversations/${id}/theme-runs`, { as: leader }), 202);
-  await h.jobsDone();
-}
-
-/** Everything a leader and a participant can read of the results, as one string per surface. */
-async function surfaces(): Promise<Map<string, string>> {
-  const read = new Map<string, string>();
-  for (const [who, as] of [
-    ["leader", leader],
-    ["participant", employees[3]!],
-  ] as const) {
-    read.set(
-      `${who} report`,
-      JSON.stringify(await ok(h.call("GET", `/api/conversations/${id}/report`, { as }))),
-    );
-    for (const format of ["csv", "json", "md", "slides"]) {
-      const file = await h.call("GET", `/api/conversations/${id}/export?format=${format}`, { as });
-      expect(file.status).toBe(200);
-      read.set(`${who} ${format}`, typeof file.body === "string" ? file.body : JSON.stringify(file.body));
-    }
-  }
-  return read;
-}
 
 /** The conversation's partition as an operator reads it, item by item. */
 async function partition() {
@@ -96,66 +69,17 @@ const versionsStored = async () =>
       (await partition()).flatMap((item) => /^REPORT#v0*(\d+)#/.exec(String(item.sk))?.[1] ?? []).map(Number),
     ),
   ].sort();
-const leaderReport = async () => ok(h.call("GET", `/api/conversations/${id}/report`, { as: leader }));
+const leaderReport = async () => expectOk(h.call("GET", `/api/conversations/${id}/report`, { as: leader }));
 
 beforeAll(async () => {
   h = await createHarness({ themeEngine: engine });
-  id = await h.openConversation("sharing");
-  for (const [i, author] of employees.slice(0, 12).entries()) {
-    const text =
-      [named, hurtful, racing][i] ??
-      `[${topics[i % 3]}] Thought ${i}: we should rethink our approach to ${topics[i % 3]}.`;
-    const shared = await ok(
-      h.call("POST", `/api/conversations/${id}/thoughts`, { as: author, body: { text }, idempotent: true }),
-      201,
-    );
-    thoughtIds.set(text, shared.id);
-  }
-  await h.releaseRound(id);
-  // Whatever screening held, a moderator approves as it is (the mistake).
-  for (const item of (await ok(h.call("GET", `/api/conversations/${id}/moderation`, { as: facilitator })))
-    .items)
-    await ok(
-      h.call("POST", `/api/conversations/${id}/moderation/${item.thoughtId}`, {
-        as: facilitator,
-        body: { action: "keep" },
-      }),
-    );
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "rating" } }),
-  );
-  for (const [r, rater] of employees.entries()) {
-    const batch = await ok(h.call("GET", `/api/conversations/${id}/rating-batch?size=12`, { as: rater }));
-    for (const t of batch.thoughts) {
-      raterOf.set(t.id, rater);
-      await h.call("PUT", `/api/conversations/${id}/ratings/${t.id}`, {
-        as: rater,
-        body: { stars: 1 + (r % 5) },
-      });
-    }
-  }
-  // Raters flag the three: back in the queue, still visible, while the reports are computed.
-  for (const text of [named, hurtful, racing]) {
-    const thoughtId = thoughtIds.get(text)!;
-    await ok(
-      h.call("POST", `/api/conversations/${id}/flags`, {
-        as: raterOf.get(thoughtId)!,
-        body: { thoughtId, reason: "names-someone" },
-      }),
-      201,
-    );
-  }
-  // v1 approved and published; v2 and v3 only leaders read, and v2 is superseded by v3.
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "closed" } }),
-  );
-  await h.jobsDone();
-  await ok(h.call("POST", `/api/conversations/${id}/report/approve`, { as: leader, body: { version: 1 } }));
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "published" } }),
-  );
-  await themeRun();
-  await themeRun();
+  ({ id, thoughtIds } = await seedModeratedConversation(
+    h,
+    [named, hurtful, racing],
+    (_text, r) => 1 + (r % 5),
+  ));
+  await runThemes(h, id);
+  await runThemes(h, id);
 }, 240_000);
 
 describe("superseded report versions", () => {
@@ -169,7 +93,7 @@ describe("superseded report versions", () => {
     expect((await decide(named, { action: "redact", text: edited })).outcome).toBe("done");
     for (const item of await partition())
       expect(JSON.stringify(item), String(item.sk)).not.toContain("Dev Patel");
-    for (const [surface, text] of await surfaces()) expect(text, surface).not.toContain("Dev Patel");
+    for (const [surface, text] of await readSurfaces(h, id)) expect(text, surface).not.toContain("Dev Patel");
     expect(
       (await leaderReport()).themes.find((t: { id: string }) => t.id === "theme-tools").summary,
     ).toContain(`“${edited}”`);
@@ -182,10 +106,10 @@ describe("a thought hidden after the report was computed", () => {
 
   it("leaves every report, export, summary and stored report item, and its words only the thought", async () => {
     before = await leaderReport();
-    for (const [surface, text] of await surfaces()) expect(text, surface).toContain("clowns");
+    for (const [surface, text] of await readSurfaces(h, id)) expect(text, surface).toContain("clowns");
     expect((await decide(hurtful, { action: "hide" })).outcome).toBe("done");
 
-    for (const [surface, text] of await surfaces()) {
+    for (const [surface, text] of await readSurfaces(h, id)) {
       expect(text, surface).not.toContain("clowns");
       if (surface.endsWith("report")) {
         expect(text, surface).not.toContain(thoughtId());
@@ -211,7 +135,7 @@ describe("a thought hidden after the report was computed", () => {
   });
 
   it("a restore brings it back where it was, with its numbers", async () => {
-    const bulk = await ok(
+    const bulk = await expectOk(
       h.call("POST", `/api/conversations/${id}/moderation-decisions`, {
         as: facilitator,
         body: { action: "restore", thoughtIds: [thoughtId()] },
@@ -222,24 +146,27 @@ describe("a thought hidden after the report was computed", () => {
     expect(report.thoughts).toEqual(before.thoughts);
     expect(report.notes.join(" ")).not.toContain("left out of its lists");
     for (const surface of ["leader report", "participant report", "leader md", "participant csv"])
-      expect((await surfaces()).get(surface), surface).toContain("clowns");
+      expect((await readSurfaces(h, id)).get(surface), surface).toContain("clowns");
   });
 
   it("hidden while a theme run computes, it is not quoted by the run's version either", async () => {
     duringRun = async () => {
       await decide(racing, { action: "hide" });
     };
-    await themeRun();
+    await runThemes(h, id);
     expect(duringRun).toBeUndefined();
     expect((await leaderReport()).version).toBe(4);
-    for (const [surface, text] of await surfaces()) expect(text, surface).not.toContain("useless idiots");
+    for (const [surface, text] of await readSurfaces(h, id))
+      expect(text, surface).not.toContain("useless idiots");
     const holding = (await partition()).filter((item) => JSON.stringify(item).includes("useless idiots"));
     expect(holding.map((item) => item.sk)).toEqual([`THOUGHT#${thoughtIds.get(racing)}`]);
     expect(await versionsStored()).toEqual([1, 4]);
   });
 
   it("approving a newer version deletes the one approved before", async () => {
-    await ok(h.call("POST", `/api/conversations/${id}/report/approve`, { as: leader, body: { version: 4 } }));
+    await expectOk(
+      h.call("POST", `/api/conversations/${id}/report/approve`, { as: leader, body: { version: 4 } }),
+    );
     expect(await versionsStored()).toEqual([4]);
   });
 });

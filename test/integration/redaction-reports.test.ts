@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ReportThought } from "../../functions/report/schema.js";
 import type { ThemeEngine } from "../../functions/workers/theme-run.js";
-import { createHarness, employees, type Harness, type Reply, taggedThemeEngine } from "../helpers/harness.js";
+import { createHarness, type Harness, taggedThemeEngine } from "../helpers/harness.js";
+import {
+  expectOk,
+  facilitator,
+  readSurfaces,
+  runThemes,
+  seedModeratedConversation,
+} from "../helpers/moderated-conversation.js";
 
 /**
  * The attack (issue 12): a moderator removes a name from a thought after the report was computed
@@ -25,50 +32,15 @@ const engine: ThemeEngine = {
   },
 };
 
-const leader = "leader@example.com";
-const facilitator = "facilitator@example.com";
-const topics = ["pricing", "hiring", "tools"];
 const named = "[tools] Dev Patel blocks every request for new build tools.";
 const edited = "[tools] A manager blocks every request for new build tools.";
 const secondNamed = "[hiring] Priya Raman turns down every internal candidate.";
 const secondEdited = "[hiring] Someone in charge turns down every internal candidate.";
-const thoughtIds = new Map<string, string>();
-const raterOf = new Map<string, string>();
+let thoughtIds: Map<string, string>;
 
-const ok = async (reply: Promise<Reply>, status = 200): Promise<Reply["body"]> => {
-  const r = await reply;
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  return r.body;
-};
-
-async function themeRun() {
-  await ok(h.call("POST", `/api/conversations/${id}/theme-runs`, { as: leader }), 202);
-  await h.jobsDone();
-}
-
-/** Everything a leader and a participant can read of the results, as one string per surface. */
+/** Every surface a reader has (readSurfaces), and the stored report items as an operator reads them. */
 async function surfaces(): Promise<Map<string, string>> {
-  const read = new Map<string, string>();
-  for (const [who, as] of [
-    ["leader", leader],
-    ["participant", employees[3]!],
-  ] as const) {
-    const report = await ok(h.call("GET", `/api/conversations/${id}/report`, { as }));
-    read.set(`${who} report`, JSON.stringify(report));
-    for (const format of ["csv", "json", "md", "slides"]) {
-      const file = await h.call("GET", `/api/conversations/${id}/export?format=${format}`, { as });
-      expect(file.status).toBe(200);
-      read.set(`${who} ${format}`, typeof file.body === "string" ? file.body : JSON.stringify(file.body));
-    }
-    if (who === "leader") {
-      for (const segment of report.segments.filter((s: { text?: boolean }) => s.text)) {
-        const view = await ok(
-          h.call("GET", `/api/conversations/${id}/report?segment=${encodeURIComponent(segment.key)}`, { as }),
-        );
-        read.set(`segment ${segment.key}`, JSON.stringify(view));
-      }
-    }
-  }
+  const read = await readSurfaces(h, id);
   const stored = (await h.scanAll()).filter(
     (item) => item.pk === `CONV#${id}` && String(item.sk).startsWith("REPORT#"),
   );
@@ -78,61 +50,10 @@ async function surfaces(): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   h = await createHarness({ themeEngine: engine });
-  id = await h.openConversation("sharing");
-  for (const [i, author] of employees.slice(0, 12).entries()) {
-    const text =
-      i === 0
-        ? named
-        : i === 1
-          ? secondNamed
-          : `[${topics[i % 3]}] Thought ${i}: we should rethink our approach to ${topics[i % 3]}.`;
-    const shared = await ok(
-      h.call("POST", `/api/conversations/${id}/thoughts`, { as: author, body: { text }, idempotent: true }),
-      201,
-    );
-    thoughtIds.set(text, shared.id);
-  }
-  // Screening holds both named thoughts; a moderator approves them as they are (the mistake).
-  await h.releaseRound(id);
-  for (const text of [named, secondNamed])
-    await ok(
-      h.call("POST", `/api/conversations/${id}/moderation/${thoughtIds.get(text)}`, {
-        as: facilitator,
-        body: { action: "keep" },
-      }),
-    );
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "rating" } }),
-  );
-  for (const [r, rater] of employees.entries()) {
-    const batch = await ok(h.call("GET", `/api/conversations/${id}/rating-batch?size=12`, { as: rater }));
-    for (const t of batch.thoughts) {
-      raterOf.set(t.id, rater);
-      const stars = t.text.startsWith("[pricing]") ? 5 : t.text.startsWith("[hiring]") ? 3 : 2 + (r % 3);
-      await h.call("PUT", `/api/conversations/${id}/ratings/${t.id}`, { as: rater, body: { stars } });
-    }
-  }
-  // A rater flags both: they are back in the queue, still visible, while the report is computed.
-  for (const text of [named, secondNamed]) {
-    const thoughtId = thoughtIds.get(text)!;
-    await ok(
-      h.call("POST", `/api/conversations/${id}/flags`, {
-        as: raterOf.get(thoughtId)!,
-        body: { thoughtId, reason: "names-someone" },
-      }),
-      201,
-    );
-  }
-  // Closing runs v1; approve and publish it; then a newer run (v2) that only leaders read.
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "closed" } }),
-  );
-  await h.jobsDone();
-  await ok(h.call("POST", `/api/conversations/${id}/report/approve`, { as: leader, body: { version: 1 } }));
-  await ok(
-    h.call("POST", `/api/conversations/${id}/transition`, { as: facilitator, body: { to: "published" } }),
-  );
-  await themeRun();
+  ({ id, thoughtIds } = await seedModeratedConversation(h, [named, secondNamed], (text, r) =>
+    text.startsWith("[pricing]") ? 5 : text.startsWith("[hiring]") ? 3 : 2 + (r % 3),
+  ));
+  await runThemes(h, id);
 }, 240_000);
 
 describe("a redaction after the report was computed", () => {
@@ -145,7 +66,7 @@ describe("a redaction after the report was computed", () => {
     expect(JSON.parse(before.get("participant report")!).version).toBe(1);
 
     const thoughtId = thoughtIds.get(named)!;
-    const redacted = await ok(
+    const redacted = await expectOk(
       h.call("POST", `/api/conversations/${id}/moderation/${thoughtId}`, {
         as: facilitator,
         body: { action: "redact", text: edited },
@@ -170,7 +91,7 @@ describe("a redaction after the report was computed", () => {
   it("rewrites nothing twice: a repeated redaction is unchanged and writes no report part", async () => {
     const thoughtId = thoughtIds.get(named)!;
     const stored = JSON.stringify(await surfaces());
-    const again = await ok(
+    const again = await expectOk(
       h.call("POST", `/api/conversations/${id}/moderation/${thoughtId}`, {
         as: facilitator,
         body: { action: "redact", text: edited },
@@ -185,14 +106,14 @@ describe("a redaction after the report was computed", () => {
     const thoughtId = thoughtIds.get(secondNamed)!;
     // The moderator redacts while the run is between its read of the thoughts and its save.
     duringRun = async () => {
-      await ok(
+      await expectOk(
         h.call("POST", `/api/conversations/${id}/moderation/${thoughtId}`, {
           as: facilitator,
           body: { action: "redact", text: secondEdited },
         }),
       );
     };
-    await themeRun();
+    await runThemes(h, id);
     expect(duringRun).toBeUndefined();
     const after = await surfaces();
     expect(JSON.parse(after.get("leader report")!).version).toBe(3);

@@ -1,3 +1,4 @@
+import { excerpt } from "../domain/excerpt.js";
 import type { DenseMatrix } from "./sparse.js";
 import { compareIds } from "./thought-ids.js";
 
@@ -41,18 +42,6 @@ export function pickRepresentatives(members: readonly Member[], count: number): 
         compareIds(a.id, b.id),
     )
     .slice(0, count);
-}
-
-const EXCERPT_LENGTH = 200;
-
-/** The text (whitespace runs collapsed), or its first sentence(s), or a cut at a word boundary plus "…". */
-export function excerpt(text: string, maxLength = EXCERPT_LENGTH): string {
-  const trimmed = text.trim().replace(/\s+/g, " ");
-  if (trimmed.length <= maxLength) return trimmed;
-  const sentenceEnd = trimmed.slice(0, maxLength).search(/[.!?](?=\s)[^.!?]*$/);
-  if (sentenceEnd >= maxLength / 3) return trimmed.slice(0, sentenceEnd + 1);
-  const wordEnd = trimmed.lastIndexOf(" ", maxLength);
-  return `${trimmed.slice(0, wordEnd > 0 ? wordEnd : maxLength)}…`;
 }
 
 /** Extractive summary: how big the theme is, what it is about, and its representatives' own words. */

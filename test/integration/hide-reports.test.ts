@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { excerpt } from "../../functions/themes/representatives.js";
+import { excerpt } from "../../functions/domain/excerpt.js";
 import type { ThemeEngine } from "../../functions/workers/theme-run.js";
 import { createHarness, type Harness } from "../helpers/harness.js";
 import {

@@ -1,6 +1,6 @@
+import { excerpt } from "../../domain/excerpt.js";
 import type { ReportHead } from "../../report/compute.js";
 import type { ReportTheme, ReportThought } from "../../report/schema.js";
-import { excerpt } from "../../themes/representatives.js";
 import type { RawItem } from "../item.js";
 
 /**

@@ -1,11 +1,12 @@
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
 import { describe, expect, it } from "vitest";
+import { excerpt } from "../../../functions/domain/excerpt.js";
 import { createRng } from "../../../functions/lib/random.js";
 import { candidateKs } from "../../../functions/themes/auto-k.js";
 import type { KeyPhrase } from "../../../functions/themes/key-phrases.js";
 import { kmeans } from "../../../functions/themes/kmeans.js";
 import { normalizedMutualInformation } from "../../../functions/themes/metrics.js";
-import { excerpt, type Member, pickRepresentatives } from "../../../functions/themes/representatives.js";
+import { type Member, pickRepresentatives } from "../../../functions/themes/representatives.js";
 import { denseMatrix, type SparseMatrix } from "../../../functions/themes/sparse.js";
 import { truncatedSvd } from "../../../functions/themes/svd.js";
 import { buildFeatures } from "../../../functions/themes/tfidf.js";

@@ -15,7 +15,7 @@ import { usePlainZodMessages } from "./lib/plain-zod-messages.js";
 import { admissionControl } from "./routes/admission.js";
 import { servedApiDocument } from "./routes/api-document.js";
 import { createRouter, type Router } from "./routes/http.js";
-import { type AppDeps, createServices, type Services } from "./services.js";
+import type { CoreServices } from "./services.js";
 
 /** Routes anyone may call: sign-in (embedded default only), the API description and health. */
 const publicPaths = [/^\/api\/auth\/dev\//, /^\/api\/openapi\.json$/, /^\/api\/health$/];
@@ -49,17 +49,13 @@ function isTransient(error: unknown): boolean {
 /**
  * The API around some routes: request log, admission, body limits, sign-in, the public routes,
  * and errors as problems. `createApp` (app.ts) puts every route in it; a Lambda puts one route
- * module in each (api/lazy-app.ts). Built from dependencies, or from ready services when the
- * caller needs them too (tests, workers).
+ * module in each (api/lazy-app.ts). The routes get the services the app is built from: every
+ * repository for `createApp`, only the core ones for the Lambda's shell.
  */
 // Generic in the routes' schema, not in the router type: inferring from a router type parameter
 // would give Hono only its constraint's `any` schema, and the web's typed client (AppType) nothing.
-export function createAppWith<S extends Schema>(
-  deps: AppDeps | Services,
-  routesOf: (s: Services) => Router<S>,
-) {
+export function createAppWith<C extends CoreServices, S extends Schema>(s: C, routesOf: (s: C) => Router<S>) {
   usePlainZodMessages();
-  const s = "conversations" in deps ? deps : createServices(deps);
   const authenticated = authenticate(s.verifier, s.people);
 
   const api = createRouter();
@@ -69,7 +65,7 @@ export function createAppWith<S extends Schema>(
     c.header("x-request-id", requestId);
     await next();
     // The route pattern, never the concrete path: a path can hold a thought id (DESIGN §3.1).
-    deps.logger.info("request", {
+    s.logger.info("request", {
       requestId,
       method: c.req.method,
       route: c.req.routePath,
@@ -77,7 +73,7 @@ export function createAppWith<S extends Schema>(
       ms: Math.round(performance.now() - started),
     });
   });
-  if (deps.admission) api.use("*", admissionControl(deps.admission));
+  if (s.admission) api.use("*", admissionControl(s.admission));
   api.use("*", (c, next) => {
     const limit = c.req.header("content-type")?.startsWith("text/csv") ? csvLimit : jsonLimit;
     return bodyLimit({
@@ -97,20 +93,20 @@ export function createAppWith<S extends Schema>(
   app.notFound((c) => problem(c, new NotFoundRoute()));
   app.onError((error, c) => {
     // A stored item failed its schema: the caller gets a problem, the operator a line naming its shape.
-    if (error instanceof UnreadableItemError) deps.logger.error("unreadable item", error.log);
+    if (error instanceof UnreadableItemError) s.logger.error("unreadable item", error.log);
     if (error instanceof DomainError) return problem(c, error);
     if (error instanceof HTTPException) {
       // Hono's own 400s (malformed JSON) and similar: keep the status, say it plainly.
       return problem(c, new ValidationError(error.message || "The request could not be read."), error.status);
     }
     if (isTransient(error)) {
-      deps.logger.warn("transient failure", { error: error.name });
+      s.logger.warn("transient failure", { error: error.name });
       return problem(
         c,
         new ServiceUnavailableError("The service is busy. Nothing was saved; please try again."),
       );
     }
-    deps.logger.error("unhandled error", { error: error.name, detail: error.message.slice(0, 200) });
+    s.logger.error("unhandled error", { error: error.name, detail: error.message.slice(0, 200) });
     return c.json(
       {
         type: "about:blank",

@@ -1,19 +1,20 @@
-import { type IdentityDirectory, justInTimeAdmission } from "./auth/identity-directory.js";
+import type { IdentityDirectory } from "./auth/identity-directory.js";
 import type { LocalIssuer } from "./auth/local-issuer.js";
-import { PersonMatcher } from "./auth/match.js";
+import type { PersonMatcher } from "./auth/match.js";
 import type { VerifierOptions } from "./auth/verify.js";
+import { createCoreServices } from "./core-services.js";
 import type { Db } from "./db/client.js";
-import { type CursorCodec, createCursorCodec } from "./db/cursor.js";
+import type { CursorCodec } from "./db/cursor.js";
 import type { AdmissionGate } from "./lib/admission.js";
 import type { Logger } from "./lib/logger.js";
 import type { ContentScreen } from "./moderation/openai-moderation.js";
-import { InlineMailQueue, type MailQueue } from "./notify/mail-queue.js";
-import { type Mailer, MemoryMailer } from "./notify/mailer.js";
+import type { MailQueue } from "./notify/mail-queue.js";
+import type { Mailer } from "./notify/mailer.js";
 import type { MailContext } from "./notify/templates.js";
 import { AuditRepository } from "./repositories/audit.js";
 import { ConversationRepository } from "./repositories/conversations.js";
 import { CycleRepository, ThemeResponseRepository } from "./repositories/cycles.js";
-import { DirectoryRepository } from "./repositories/directory.js";
+import type { DirectoryRepository } from "./repositories/directory.js";
 import { DueRepository } from "./repositories/due.js";
 import { IdentitySyncRepository } from "./repositories/identity-sync.js";
 import { JobRepository } from "./repositories/jobs.js";
@@ -70,17 +71,29 @@ export interface AppDeps {
   ) => Promise<{ conversationId: string }>;
 }
 
-export interface Services extends AppDeps {
+/**
+ * What every request needs before its route runs: sign-in (the directory, to find the person),
+ * cursors and mail. The API Lambda builds only these at a cold start and adds the repositories
+ * with the first request that runs a route (api/lazy-app.ts), so their code and item schemas
+ * are not in its init (core-services.ts imports no other repository).
+ */
+export interface CoreServices extends AppDeps {
+  readonly directory: DirectoryRepository;
+  /** Finds the directory person behind a verified sign-in, on every request. */
+  readonly people: PersonMatcher;
+  readonly identityDirectory: IdentityDirectory;
+  /** Signs list cursors to the route and caller that asked (db/cursor.ts). */
+  readonly cursors: CursorCodec;
+  readonly mail: Omit<MailContext, "timeZone"> & { readonly mailer: Mailer; readonly queue: MailQueue };
+}
+
+export interface Services extends CoreServices {
   readonly queue: JobQueue;
   readonly conversations: ConversationRepository;
   readonly thoughts: ThoughtRepository;
   readonly ratings: RatingRepository;
   readonly rankingSnapshots: RankingSnapshotRepository;
   readonly participation: ParticipationRepository;
-  readonly directory: DirectoryRepository;
-  /** Finds the directory person behind a verified sign-in, on every request. */
-  readonly people: PersonMatcher;
-  readonly identityDirectory: IdentityDirectory;
   readonly identitySync: IdentitySyncRepository;
   /** The directory's names, for screening thoughts; server-side only (DESIGN §3.5). */
   readonly names: NamesIndexRepository;
@@ -98,32 +111,27 @@ export interface Services extends AppDeps {
   readonly settings: SettingsRepository;
   /** Admin and facilitator actions; `audit.record` never takes a thought id (DESIGN §3.1). */
   readonly audit: AuditRepository;
-  /** Signs list cursors to the route and caller that asked (db/cursor.ts). */
-  readonly cursors: CursorCodec;
-  readonly mail: Omit<MailContext, "timeZone"> & { readonly mailer: Mailer; readonly queue: MailQueue };
 }
 
 export function createServices(deps: AppDeps): Services {
-  const mailer = deps.mailer ?? new MemoryMailer();
-  // Repositories report the stored items their list reads leave out to the app's logger.
-  const db: Db = { logger: deps.logger, ...deps.db };
-  const directory = new DirectoryRepository(db);
-  const given = deps.queue;
+  return withRepositories(createCoreServices(deps));
+}
+
+/** The services of `core` with every repository, on the same table and logger. */
+export function withRepositories(core: CoreServices): Services {
+  const { db } = core;
+  const given = core.queue;
   let queue: JobQueue | undefined;
   const services: Services = {
-    ...deps,
-    db,
+    ...core,
     conversations: new ConversationRepository(db),
     thoughts: new ThoughtRepository(db),
-    ratings: new RatingRepository(db, deps.random),
+    ratings: new RatingRepository(db, core.random),
     rankingSnapshots: new RankingSnapshotRepository(db),
     participation: new ParticipationRepository(db),
-    directory,
-    people: new PersonMatcher(directory, deps.logger),
-    identityDirectory: deps.identityDirectory ?? justInTimeAdmission,
     identitySync: new IdentitySyncRepository(db),
     names: new NamesIndexRepository(db),
-    rounds: new RoundRepository(db, deps.random),
+    rounds: new RoundRepository(db, core.random),
     live: new LiveSnapshotRepository(db),
     jobs: new JobRepository(db),
     reports: new ReportRepository(db),
@@ -139,13 +147,6 @@ export function createServices(deps: AppDeps): Services {
     themeShaping: new ThemeShapingRepository(db),
     settings: new SettingsRepository(db),
     audit: new AuditRepository(db),
-    cursors: createCursorCodec(deps.authorKeySecret),
-    mail: {
-      mailer,
-      queue: deps.mailQueue ?? new InlineMailQueue(mailer, deps.logger),
-      appUrl: deps.appUrl ?? "http://localhost:3000",
-      organisation: "Your organisation",
-    },
   };
   return services;
 }

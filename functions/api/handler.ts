@@ -1,7 +1,8 @@
 import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import { servicesFromEnvironment } from "../aws/environment.js";
-import { type AppDeps, createServices } from "../services.js";
+import { createCoreServices } from "../core-services.js";
+import type { AppDeps, CoreServices } from "../services.js";
 import { createLazyApp } from "./lazy-app.js";
 import { fromTrustedOrigin } from "./origin.js";
 
@@ -10,7 +11,11 @@ import { fromTrustedOrigin } from "./origin.js";
  * route module loaded by its first request (lazy-app.ts).
  */
 export function createHandler(deps: AppDeps) {
-  return handle(createLazyApp(createServices(deps)) as unknown as Hono);
+  return handlerOf(createCoreServices(deps));
+}
+
+function handlerOf(core: CoreServices) {
+  return handle(createLazyApp(core) as unknown as Hono);
 }
 
 type Handler = ReturnType<typeof createHandler>;
@@ -44,6 +49,7 @@ let cached: Handler | undefined;
 
 export const handler: Handler = requireOrigin((async (event, context) => {
   // Closing a conversation starts a theme run on SQS; notices go to the mail queue.
-  cached ??= createHandler(await servicesFromEnvironment({ enqueue: true, mail: true }));
+  // The core services only: the repositories come with the first route module (lazy-app.ts).
+  cached ??= handlerOf(await servicesFromEnvironment({ enqueue: true, mail: true }, (core) => core));
   return cached(event, context);
 }) as Handler);

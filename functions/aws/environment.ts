@@ -6,11 +6,12 @@ import * as z from "zod";
 import { CognitoDirectory } from "../auth/cognito-directory.js";
 import { ensureFirstAdmin } from "../auth/first-admin.js";
 import { type Config, parseConfig } from "../config.js";
+import { createCoreServices } from "../core-services.js";
 import { createDocumentClient } from "../db/client.js";
 import { jsonLogger } from "../lib/logger.js";
 import { selectContentScreen } from "../moderation/openai-moderation.js";
 import { SqsMailQueue } from "../notify/mail-queue.js";
-import { createServices, type Services } from "../services.js";
+import type { CoreServices } from "../services.js";
 import type { JobQueue } from "../workers/queue.js";
 import { SqsQueue } from "../workers/sqs-queue.js";
 import type { ThemeEngine } from "../workers/theme-run.js";
@@ -57,22 +58,27 @@ const awsSchema = (needs: Needs) =>
   });
 
 /** Built on the first call and reused while the execution environment lives. */
-let cached: Promise<Services> | undefined;
+let cached: Promise<unknown> | undefined;
 
 /**
  * The services of a Lambda, built from its environment: config, the author-key secret from
  * Secrets Manager, DynamoDB, the Cognito JWKS, the theme engine and the SQS queues. The API, the
- * theme-job worker and the scheduler share it; each entry passes the same `needs` on every call.
+ * theme-job worker and the scheduler share it; each entry passes the same `needs` and `complete`
+ * on every call. `complete` adds to the core services: the scheduler and the worker pass
+ * `withRepositories` (services.ts); the API keeps the core, so this module imports no
+ * repository but the directory's and its cold start loads none (api/lazy-app.ts).
  */
-export function servicesFromEnvironment(needs: Needs = {}): Promise<Services> {
-  cached ??= build(needs).catch((error) => {
-    cached = undefined; // a failed cold start (e.g. Secrets Manager throttled) is retried next time
-    throw error;
-  });
-  return cached;
+export function servicesFromEnvironment<S>(needs: Needs, complete: (core: CoreServices) => S): Promise<S> {
+  cached ??= build(needs)
+    .then(complete)
+    .catch((error) => {
+      cached = undefined; // a failed cold start (e.g. Secrets Manager throttled) is retried next time
+      throw error;
+    });
+  return cached as Promise<S>;
 }
 
-async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promise<Services> {
+async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promise<CoreServices> {
   const config = parseConfig(env);
   const parsed = awsSchema(needs).safeParse(env);
   if (!parsed.success) {
@@ -100,7 +106,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
     (cognitoClient ??= import("@aws-sdk/client-cognito-identity-provider").then(
       ({ CognitoIdentityProviderClient }) => new CognitoIdentityProviderClient({ region }),
     ));
-  const services = createServices({
+  const services = createCoreServices({
     db: {
       doc: instrument(createDocumentClient({ region, endpoint: config.DYNAMODB_ENDPOINT })),
       tableName: config.TABLE_NAME,

@@ -1,4 +1,5 @@
 import { servicesFromEnvironment } from "../aws/environment.js";
+import { withRepositories } from "../services.js";
 import { runScheduler } from "./run.js";
 
 /**
@@ -7,6 +8,6 @@ import { runScheduler } from "./run.js";
  */
 export const handler = async () => {
   // Timed closes start theme runs (SQS); reminders and notices are mailed (SES).
-  const services = await servicesFromEnvironment({ enqueue: true, mail: true });
+  const services = await servicesFromEnvironment({ enqueue: true, mail: true }, withRepositories);
   return runScheduler(services, new Date());
 };

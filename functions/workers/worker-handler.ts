@@ -1,7 +1,7 @@
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import * as z from "zod";
 import { servicesFromEnvironment } from "../aws/environment.js";
-import type { Services } from "../services.js";
+import { type Services, withRepositories } from "../services.js";
 import { selectThemeEngine } from "../themes/select.js";
 import type { SqsBatchResponse, SqsEvent } from "./sqs-event.js";
 import { runThemeJob } from "./theme-run.js";
@@ -66,8 +66,11 @@ const tracer = new Tracer();
 
 /** The worker Lambda's entry. It enqueues nothing and sends no mail; it alone loads a theme engine. */
 export const handler = createWorkerHandler(() =>
-  servicesFromEnvironment({
-    instrument: (client) => tracer.captureAWSv3Client(client),
-    themeEngine: selectThemeEngine,
-  }),
+  servicesFromEnvironment(
+    {
+      instrument: (client) => tracer.captureAWSv3Client(client),
+      themeEngine: selectThemeEngine,
+    },
+    withRepositories,
+  ),
 );

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { routeModules as routeModuleTable } from "../../functions/routes/modules.js";
 import { bundleLambda } from "../../infra/bundle.js";
 
 /**
@@ -69,6 +70,24 @@ describe("Lambda bundles", () => {
     expect(api.init.filter(jsonSchema)).toEqual([]);
     expect(worker.init.some(jsonSchema)).toBe(true);
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
+  }, 120_000);
+
+  it("load no route module and no repository but the directory's at the API's init", async () => {
+    const api = await inputsOf("functions/api/handler.ts");
+    // Sign-in reads the directory (core-services.ts); every other repository and item schema comes
+    // with the first route module (api/lazy-app.ts), as do the route modules themselves.
+    const directoryOnly = [
+      "functions/db/items/directory.ts",
+      "functions/db/items/names.ts",
+      "functions/repositories/directory.ts",
+      "functions/repositories/names-index.ts",
+    ];
+    const stored = (path: string) => /^functions\/(repositories|db\/items)\//.test(path);
+    expect(api.init.filter(stored).sort()).toEqual(directoryOnly);
+    expect(api.chunks.flat()).toContain("functions/repositories/conversations.ts");
+    const routeModules = Object.keys(routeModuleTable).map((name) => `functions/routes/${name}.ts`);
+    expect(api.init.filter((path) => routeModules.includes(path))).toEqual([]);
+    expect(api.chunks.flat()).toEqual(expect.arrayContaining(routeModules));
   }, 120_000);
 
   it("keep the API's name finder, CSV parser and exporters in lazy chunks, out of init", async () => {

@@ -16,7 +16,6 @@ const env = z
     ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).optional(),
     ADMISSION_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
     ADMISSION_MAX_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
-    ADMISSION_OVERLOAD_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   })
   .safeParse(process.env);
 
@@ -51,9 +50,6 @@ const server = await startLocalServer({
     ...(env.data.ADMISSION_MAX_IN_FLIGHT && { maxInFlight: env.data.ADMISSION_MAX_IN_FLIGHT }),
     ...(env.data.ADMISSION_MAX_QUEUED !== undefined && { maxQueued: env.data.ADMISSION_MAX_QUEUED }),
     ...(env.data.ADMISSION_MAX_QUEUE_MS !== undefined && { maxQueueMs: env.data.ADMISSION_MAX_QUEUE_MS }),
-    ...(env.data.ADMISSION_OVERLOAD_QUEUE_MS !== undefined && {
-      overloadQueueMs: env.data.ADMISSION_OVERLOAD_QUEUE_MS,
-    }),
   },
 }).catch((error: Error) => {
   console.error(`\n  Groundswell could not start: ${error.message}\n`);

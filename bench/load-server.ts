@@ -11,6 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { personKeys } from "../functions/domain/author-key.js";
+import type { AdmissionCounts } from "../functions/lib/admission.js";
 import { startLocalServer } from "../functions/local/server.js";
 
 export interface RecordedCall {
@@ -39,6 +40,9 @@ export interface ServerTimings {
   /** The server's event-loop delay: how late a ready callback ran (ms). */
   readonly lagP99: number;
   readonly lagMax: number;
+  /** The gate's totals when asked, and when (ms): a step's figures are the difference of two. */
+  readonly gate: AdmissionCounts;
+  readonly at: number;
 }
 
 export type ToServer =
@@ -107,9 +111,6 @@ try {
       ...(optionalInt("ADMISSION_MAX_QUEUE_MS") !== undefined && {
         maxQueueMs: optionalInt("ADMISSION_MAX_QUEUE_MS"),
       }),
-      ...(optionalInt("ADMISSION_OVERLOAD_QUEUE_MS") !== undefined && {
-        overloadQueueMs: optionalInt("ADMISSION_OVERLOAD_QUEUE_MS"),
-      }),
     },
     wrapDocument: recorder,
   });
@@ -128,6 +129,8 @@ try {
         ...timings,
         lagP99: lag.percentile(99) / 1e6,
         lagMax: lag.max / 1e6,
+        gate: s.admission!.counts(),
+        at: performance.now(),
       });
       timings = { refusedMs: [], servedMs: [] };
       lag.reset();

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--queue-ms N] [--overload-queue-ms N]
- * [--cpu-prof DIR] [--verbose]`: the embedded default under
+ * `npm run bench:load [-- --quick] [--in-flight N] [--queue N] [--queue-ms N] [--cpu-prof DIR]
+ * [--verbose]`: the embedded default under
  * overload (issue 11, docs/operations.md "Overload"). Prints figures and the done-when bars,
  * asserts nothing.
  *
@@ -55,7 +55,6 @@ const limits = {
   maxInFlight: flag("--in-flight") ?? defaultAdmissionLimits.maxInFlight,
   maxQueued: flag("--queue") ?? defaultAdmissionLimits.maxQueued,
   maxQueueMs: flag("--queue-ms") ?? defaultAdmissionLimits.maxQueueMs,
-  overloadQueueMs: flag("--overload-queue-ms") ?? defaultAdmissionLimits.overloadQueueMs,
 };
 /** `--cpu-prof DIR`: the server process writes a V8 CPU profile there when it stops. */
 const cpuProfileDir = args.includes("--cpu-prof") ? args[args.indexOf("--cpu-prof") + 1] : undefined;
@@ -89,7 +88,6 @@ const child: ChildProcess = fork(new URL("./load-server.ts", import.meta.url), [
     ADMISSION_MAX_IN_FLIGHT: String(limits.maxInFlight),
     ADMISSION_MAX_QUEUED: String(limits.maxQueued),
     ADMISSION_MAX_QUEUE_MS: String(limits.maxQueueMs),
-    ADMISSION_OVERLOAD_QUEUE_MS: String(limits.overloadQueueMs),
   },
   // Request logs go where npm start's go (stdout), here to nowhere: writing them is part of the cost.
   stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -339,8 +337,8 @@ for (;;) {
 console.log(
   `Seeded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${users.length} employees, ` +
     `${seededThoughts} thoughts in rating with a report, a conversation in sharing. ` +
-    `Admission: ${limits.maxInFlight} in flight, ${limits.maxQueued} queued for at most ${limits.maxQueueMs} ms ` +
-    `(${limits.overloadQueueMs} ms while refusing). Load generator priority: ${generatorPriority}. Load average ${load()}.`,
+    `Admission: ${limits.maxInFlight} in flight, up to ${limits.maxQueued} queued while the expected wait is at most ` +
+    `${limits.maxQueueMs} ms. Load generator priority: ${generatorPriority}. Load average ${load()}.`,
 );
 
 // ── The traffic ───────────────────────────────────────────────────────────────────────────────
@@ -640,12 +638,14 @@ const steps: {
   target: number;
   result: ReturnType<typeof summarise>;
   server: ServerTimings;
+  /** The gate's totals at the step's start. */
+  before: ServerTimings;
   generatorLag: { p99: number; max: number };
 }[] = [];
 for (const multiplier of multipliers) {
   await pause();
   const target = Math.max(1, Math.round(multiplier * sustainable));
-  await ask({ type: "timings" }, "timings"); // resets the server's figures
+  const before = await ask({ type: "timings" }, "timings"); // resets the server's figures
   generatorLag.reset();
   const result = summarise(await offer(target, seconds.step));
   const lagSeen = { p99: generatorLag.percentile(99) / 1e6, max: generatorLag.max / 1e6 };
@@ -654,9 +654,12 @@ for (const multiplier of multipliers) {
     target,
     result,
     server: await ask({ type: "timings" }, "timings"),
+    before,
     generatorLag: lagSeen,
   });
 }
+/** Served rate as a share of what the closed loop showed the server can serve. */
+const goodput = (r: ReturnType<typeof summarise>) => r.served / sustainable;
 console.log(
   `\nOffered load in steps of ${seconds.step} s (open loop; time-out ${timeoutSeconds} s). Load average ${load()}.`,
 );
@@ -668,6 +671,7 @@ console.table(
     "served req/s": Number(r.served.toFixed(1)),
     "shed req/s (503)": Number(r.shed.toFixed(1)),
     "shed %": Number((100 * r.shedShare).toFixed(1)),
+    "goodput (÷ sustainable)": goodput(r).toFixed(2),
     "served p50/p95/p99 ms": `${ms(r.p50)} / ${ms(r.p95)} / ${ms(r.p99)}`,
     "refused p95/max ms": `${ms(r.refusedP95)} / ${ms(r.refusedMax)}`,
     "time-outs": r.timeouts,
@@ -694,6 +698,27 @@ console.table(
       "served p95 ms (server)": ms(percentile(served, 0.95)),
       "server lag p99/max ms": `${ms(server.lagP99)} / ${ms(server.lagMax)}`,
       "generator lag p99/max ms": `${ms(g.p99)} / ${ms(g.max)}`,
+    };
+  }),
+);
+
+console.log(
+  "\nThe gate, as the server counted it: refusals on arrival (the expected wait was too long) and after " +
+    "waiting (no slot came within the wait; the estimate was wrong), how busy its slots were, and the " +
+    "slot time it expected per request at the step's end.",
+);
+console.table(
+  steps.map(({ multiplier, server, before }) => {
+    const refused = server.gate.refused - before.gate.refused;
+    const waiting = server.gate.refusedWaiting - before.gate.refusedWaiting;
+    const busy = (server.gate.heldMs - before.gate.heldMs) / (limits.maxInFlight * (server.at - before.at));
+    return {
+      step: `${multiplier}×`,
+      admitted: server.gate.admitted - before.gate.admitted,
+      "refused on arrival": refused - waiting,
+      "refused after waiting": waiting,
+      "slots busy %": Number((100 * busy).toFixed(0)),
+      "slot time ms": ms(server.gate.serviceMs),
     };
   }),
 );
@@ -744,6 +769,13 @@ for (const m of [2, 4]) {
   );
 }
 bar(writesPresent, "every acknowledged write present afterwards");
+// A figure, not a bar: how much of what the server can serve it still serves when offered more.
+console.log(
+  `  FIGURE   goodput, served ÷ sustainable rate, at ${steps
+    .filter((s) => s.multiplier >= 1)
+    .map((s) => `${s.multiplier}×: ${goodput(s.result).toFixed(2)}`)
+    .join(", ")} (aim ≥ 0.8)`,
+);
 console.log(`Total ${((performance.now() - started) / 1000).toFixed(0)} s. Load average ${load()}.`);
 
 stopping = true;

@@ -704,21 +704,22 @@ console.table(
 
 console.log(
   "\nThe gate, as the server counted it: refusals on arrival (the expected wait was too long) and after " +
-    "waiting (no slot came within the wait; the estimate was wrong), how busy its slots were, and the " +
-    "slot time it expected per request at the step's end.",
+    "waiting (no slot came within the wait; the estimate was wrong), how busy its slots were, and how " +
+    "long a request held one (what the expected wait is made of).",
 );
 console.table(
   steps.map(({ multiplier, server, before }) => {
+    const admitted = server.gate.admitted - before.gate.admitted;
     const refused = server.gate.refused - before.gate.refused;
     const waiting = server.gate.refusedWaiting - before.gate.refusedWaiting;
     const busy = (server.gate.heldMs - before.gate.heldMs) / (limits.maxInFlight * (server.at - before.at));
     return {
       step: `${multiplier}×`,
-      admitted: server.gate.admitted - before.gate.admitted,
+      admitted,
       "refused on arrival": refused - waiting,
       "refused after waiting": waiting,
       "slots busy %": Number((100 * busy).toFixed(0)),
-      "slot time ms": ms(server.gate.serviceMs),
+      "slot time ms, mean": ms((server.gate.heldMs - before.gate.heldMs) / admitted),
     };
   }),
 );

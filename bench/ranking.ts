@@ -25,7 +25,7 @@
  * 95% bootstrap interval over seeds, beside a ceiling reference: an oracle that knows the true
  * quality and gives the true top 50 as many ratings as the 3× fairness cap allows.
  * Options: --seeds=1,2,3 or 1-10 (tables) --bar-only --bar-seeds=100 --snapshot-every=100 --floor=8 --share=0.7 --cap=3 --rule=lucb
- * --z=1.96 --relativeFloor=0.6 --raterStrength=8 --opinion=5|off --iterations=25 (tune on seeds other than the reported ones); --quick: seeds
+ * --z=1.96 --relativeFloor=0.6 --raterStrength=16 --opinion=5|off --iterations=25 (tune on seeds other than the reported ones); --quick: seeds
  * 1–3, 20 ratings/person only, no late table, bars read on those seeds; --signal=0.6 --noise=1
  * change the truth model, to see how the ratio depends on signal-to-noise.
  */

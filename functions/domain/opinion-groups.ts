@@ -134,7 +134,9 @@ function embedRaters(
   thoughts: number,
   seed: number,
 ): DenseMatrix | undefined {
-  const estimate = estimateRaterBias(sorted, { opinionStrength: false });
+  // The generosity shrinkage the groups were checked against Pol.is with; the ranking's own
+  // (DEFAULT_RATER_STRENGTH, 16) was tuned on the ranking alone.
+  const estimate = estimateRaterBias(sorted, { opinionStrength: false, raterStrength: 8 });
   const adjustedMean = new Map(
     [...estimate.thoughts].map(([id, m]) => [id, m.count > 0 ? m.sum / m.count : 0]),
   );

@@ -52,9 +52,9 @@ describe("estimateRaterBias", () => {
   });
 
   it("barely adjusts a rater with a single rating", () => {
-    // Thought "x": twenty raters give 3 stars, "once" gives 5. Rater "often" gives 5 where all others give 3, twenty times.
+    // Thought "x": twenty raters give 3 stars, "once" gives 5. Rater "often" gives 5 where all others give 3, forty times.
     const ratings: RatingInput[] = [];
-    for (let t = 0; t < 20; t++) {
+    for (let t = 0; t < 40; t++) {
       for (let r = 0; r < 20; r++) ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 });
       ratings.push({ thoughtId: `t${t}`, raterKey: "often", stars: 5 });
     }
@@ -64,6 +64,16 @@ describe("estimateRaterBias", () => {
     expect(Math.abs(bias.get("once")!)).toBeLessThan(0.25);
     expect(bias.get("often")!).toBeGreaterThan(1);
     expect(bias.get("often")! - bias.get("once")!).toBeGreaterThan(1);
+  });
+
+  it("counts half of a rater's mean residual as bias after sixteen ratings (the default shrinkage)", () => {
+    // Real votes are coarse (issue 13): eight ratings, the earlier default, would count two thirds.
+    const ratings: RatingInput[] = [];
+    for (let t = 0; t < 16; t++) {
+      for (let r = 0; r < 200; r++) ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 });
+      ratings.push({ thoughtId: `t${t}`, raterKey: "keen", stars: 4 });
+    }
+    expect(estimateRaterBias(ratings).bias.get("keen")).toBeCloseTo(0.5, 1);
   });
 
   it("changes nothing when every rater agrees on every thought", () => {

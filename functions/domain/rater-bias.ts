@@ -64,7 +64,8 @@ export interface RaterBiasOptions {
  * 32. 8 was noise ÷ bias variance on the simulation's stars (1.1² / 0.4²); real votes have three
  * levels two stars apart, so a rater's residuals are noisier and a few of them say less about
  * generosity. Replays 1001–1100: 17 of 18 bar cells at or above random against 16, mean ΔP@10
- * +0.035 against +0.031, worst cell +0.016 against +0.010; the simulation ties (P@20 +0.001–0.002).
+ * +0.035 against +0.031, worst cell +0.016 against +0.010; the simulation ties (P@20 −0.000
+ * [−0.004, +0.004] on seeds 101–250). docs/ranking.md has the judged reading.
  */
 export const DEFAULT_RATER_STRENGTH = 16;
 /**

@@ -64,8 +64,13 @@ export interface AdaptivePolicy {
    * (Kalyanakrishnan et al. 2012): the current top-k member with the lowest lower bound and the
    * outsider with the highest upper bound, then their next neighbours, alternating; only thoughts
    * in the overlap of those two bounds, since outside it a rating cannot change the top k.
+   * "nearest": the straddlers, fewest standard errors from the line first.
+   * "thompson": one posterior draw per batch (score + standard error × N(0, 1) for every thought);
+   * the thoughts the draw puts on the other side of the line than their score does, least exposed
+   * first. A thought is then offered about as often as it may be misplaced, not only while its
+   * interval holds the line.
    */
-  readonly rule: "straddle" | "lucb";
+  readonly rule: "straddle" | "lucb" | "nearest" | "thompson";
 }
 
 /**
@@ -228,6 +233,7 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
   // Midway between the k-th and (k+1)-th scores: the line a rating must move a thought across.
   const boundary = (kth + next) / 2;
   if (policy.rule === "lucb") return lucbContenders(input, intervals);
+  if (policy.rule === "thompson") return thompsonContenders(input, prior);
 
   // The conversation's mean, not the candidates': from a snapshot, the candidates are the
   // contenders themselves, whose mean climbs with every adaptive rating they get.
@@ -240,7 +246,55 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
       intervals[i]!.low <= boundary &&
       boundary <= intervals[i]!.high,
   );
+  if (policy.rule === "nearest") {
+    const distance = new Map(
+      candidates.map((c, i) => [c.id, Math.abs(intervals[i]!.score - boundary) / standardError(intervals[i]!, policy.z)]),
+    );
+    return shuffle(contenders, random).sort((a, b) => distance.get(a.id)! - distance.get(b.id)!);
+  }
   return shuffle(contenders, random).sort((a, b) => a.exposure - b.exposure);
+}
+
+/** One standard error, from an interval z of them wide; one side may be clipped to 1..5 stars. */
+function standardError(interval: { score: number } & Interval, z: number): number {
+  return Math.max(interval.score - interval.low, interval.high - interval.score, 1e-9) / z;
+}
+
+/**
+ * Thompson sampling for the top k: a posterior draw of every score; a thought whose draw lands on
+ * the other side of the line from its score is one whose rating may still move it, with the
+ * probability the draw found.
+ */
+function thompsonContenders(input: AdaptivePickInput & { policy: AdaptivePolicy }, prior: Prior): RatedCandidate[] {
+  const { candidates, seen, authorKey, random, policy } = input;
+  const unit = candidates.map((c) => scoreInterval(c.histogram, prior, 1, c.adjusted));
+  const drawn = unit.map((i) => i.score + standardError(i, 1) * standardNormal(random));
+  const topByScore = topIndices(
+    unit.map((i) => i.score),
+    policy.topK,
+    random,
+  );
+  const topByDraw = topIndices(drawn, policy.topK, random);
+  const meanExposure = conversationMeanExposure(input);
+  const contenders = candidates.filter(
+    (c, i) =>
+      topByScore.has(i) !== topByDraw.has(i) &&
+      c.authorKey !== authorKey &&
+      !seen.has(c.id) &&
+      c.exposure + 1 <= policy.cap * meanExposure,
+  );
+  return shuffle(contenders, random).sort((a, b) => a.exposure - b.exposure);
+}
+
+/** Indices of the k largest values, ties broken at random. */
+function topIndices(values: readonly number[], k: number, random: () => number): Set<number> {
+  const order = shuffle([...values.keys()], random).sort((a, b) => values[b]! - values[a]!);
+  return new Set(order.slice(0, k));
+}
+
+/** Box–Muller from the picker's uniform source. */
+function standardNormal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /**

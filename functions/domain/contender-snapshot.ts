@@ -28,6 +28,9 @@ export interface ContenderSnapshot {
 /** ≤ 150 × ~130 bytes stored: far under DynamoDB's 400 KB item limit, one GetItem to read. */
 export const maxSnapshotContenders = 150;
 
+/** How far, in standard errors, the snapshot keeps thoughts for the "thompson" rule. */
+const thompsonReach = 2.5;
+
 /**
  * From every visible thought. Raw histograms only, no rater-bias-adjusted moments: the picker
  * works on raw histograms and only the published ranking is adjusted.
@@ -61,10 +64,12 @@ export function snapshotContenders<T extends RatedCandidate>(
   candidates: readonly T[],
   prior: Prior,
   limit: number,
-  policy: Pick<AdaptivePolicy, "topK" | "z"> = defaultAdaptivePolicy,
+  policy: Pick<AdaptivePolicy, "topK" | "z"> & Partial<Pick<AdaptivePolicy, "rule">> = defaultAdaptivePolicy,
 ): T[] {
+  // A posterior draw can carry a thought across the line from further than z standard errors.
+  const z = policy.rule === "thompson" ? Math.max(policy.z, thompsonReach) : policy.z;
   const scored = candidates
-    .map((c) => ({ c, ...scoreInterval(c.histogram, prior, policy.z, c.adjusted) }))
+    .map((c) => ({ c, ...scoreInterval(c.histogram, prior, z, c.adjusted) }))
     .sort((a, b) => b.score - a.score || (a.c.id < b.c.id ? -1 : 1));
   if (scored.length <= policy.topK) return scored.map((s) => s.c).slice(0, limit);
   const boundary = (scored[policy.topK - 1]!.score + scored[policy.topK]!.score) / 2;

@@ -139,10 +139,11 @@ describe("pickAdaptiveBatch", () => {
       size: fc.integer({ min: 0, max: 12 }),
       share: fc.double({ min: 0, max: 1, noNaN: true }),
       cap: fc.double({ min: 1, max: 4, noNaN: true }),
+      rule: fc.constantFrom<AdaptivePolicy["rule"]>("straddle", "lucb", "nearest", "thompson"),
       seed: fc.nat(),
     });
     fc.assert(
-      fc.property(input, ({ thoughts, size, share, cap, seed }) => {
+      fc.property(input, ({ thoughts, size, share, cap, rule, seed }) => {
         const candidates = thoughts.map((t, i) => ({
           ...rated(`t${i}`, t.histogram as Histogram),
           exposure: t.histogram.reduce((s, x) => s + x, 0) + t.open,
@@ -155,7 +156,7 @@ describe("pickAdaptiveBatch", () => {
           authorKey: "me",
           size,
           random: createRng(seed).next,
-          policy: { topK: 3, floor: 1, relativeFloor: 0, share, cap },
+          policy: { topK: 3, floor: 1, relativeFloor: 0, share, cap, rule },
         });
         const eligible = candidates.filter((c) => c.authorKey !== "me" && !seen.includes(c.id));
         const ids = new Set(picked.map((c) => c.id));
@@ -184,6 +185,34 @@ describe("pickAdaptiveBatch", () => {
     }
   });
 
+  it("nearest: the straddler fewest standard errors from the line comes first", () => {
+    // Both straddle the top-1 line (4.49) at 1.96 standard errors: "close" (4.0 ± 0.26) is the
+    // less exposed, straddle's pick, but border (4.2 ± 0.17) is fewer standard errors away.
+    const two = [...field(), rated("close", [0, 0, 0, 5, 5], 5)];
+    for (let seed = 0; seed < 10; seed++) {
+      expect(pick(two, { seed, policy: { rule: "nearest", floor: 1 } })).toEqual(["border"]);
+    }
+  });
+
+  it("thompson: offers a thought as often as a posterior draw puts it across the line", () => {
+    // The c's are the least exposed, so a balanced pick of one slot is always a c: any other
+    // thought picked went adaptively, because a draw put it on the other side of the line.
+    const adaptiveShare = (candidates: RatedCandidate[]) => {
+      let adaptive = 0;
+      for (let seed = 0; seed < 400; seed++) {
+        const [id] = pick(candidates, { seed, policy: { rule: "thompson", z: 1 } });
+        if (!id!.startsWith("c")) adaptive++;
+      }
+      return adaptive / 400;
+    };
+    // top 4.778 ± 0.105; runner-up 4.56 ± 0.18 (about 15% of draws swap them); border 4.2 ± 0.2.
+    const close = [rated("top", [0, 0, 0, 0, 40]), rated("near", [0, 0, 0, 1, 19]), ...field().slice(2)];
+    const far = field();
+    expect(adaptiveShare(close)).toBeGreaterThan(0.05);
+    expect(adaptiveShare(close)).toBeLessThan(0.4);
+    expect(adaptiveShare(far)).toBeLessThan(adaptiveShare(close) / 2);
+  });
+
   it("snapshotContenders keeps the top k + 1 and the straddlers, nearest the line first", () => {
     expect(snapshotContenders(field(), prior, 150, { topK: 1, z: 1.96 }).map((c) => c.id)).toEqual([
       "top",
@@ -195,6 +224,12 @@ describe("pickAdaptiveBatch", () => {
       "border",
       "unsure",
     ]);
+    // A posterior draw reaches further than z standard errors: thompson keeps a wider band.
+    const edge = [...field(), rated("edge", [0, 0, 0, 12, 8])];
+    expect(snapshotContenders(edge, prior, 150, { topK: 1, z: 1 }).map((c) => c.id)).toEqual(["top", "border"]);
+    expect(snapshotContenders(edge, prior, 150, { topK: 1, z: 1, rule: "thompson" }).map((c) => c.id)).toEqual(
+      ["top", "border", "edge"],
+    );
   });
 
   it("with a bounded slice: others only fill by exposure, the conversation's numbers decide", () => {

@@ -98,17 +98,24 @@ export interface AdaptivePolicy {
  * above random (worst Spearman −0.009 → −0.006) for a third of the precision@10 gain (+0.052 →
  * +0.036, worst cell +0.005), and ties on the simulation (−0.005 P@20 [−0.023, +0.014]). Scaling
  * the share by the number of thoughts instead halved the precision@10 gain and was dropped.
+ *
+ * The rule and the share (session 6, tuning seeds replays 1001–1200, simulation 101–300; figures
+ * in docs/ranking.md): "thompson" with every batch slot open to it (share 1) against "straddle"
+ * at 0.7 brings the replays from 16 to 18 of 18 bar cells at or above random (worst Spearman
+ * −0.001 → +0.001) and precision@10 +0.030 → +0.037, and the simulation's P@20 +0.014. A draw
+ * rarely carries more than a few thoughts across the line, so the whole batch open to it still
+ * spends most slots balanced; "straddle" offers every interval holding the line until the cap.
  */
 export const defaultAdaptivePolicy: AdaptivePolicy = {
   floor: 8,
   relativeFloor: 0.6,
   topK: 20,
   topShare: 0.25,
-  share: 0.7,
+  share: 1,
   plentyAt: 10,
   cap: 3,
   z: 1,
-  rule: "straddle",
+  rule: "thompson",
 };
 
 export interface AdaptivePickInput extends Omit<PickInput, "candidates"> {
@@ -248,7 +255,10 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
   );
   if (policy.rule === "nearest") {
     const distance = new Map(
-      candidates.map((c, i) => [c.id, Math.abs(intervals[i]!.score - boundary) / standardError(intervals[i]!, policy.z)]),
+      candidates.map((c, i) => [
+        c.id,
+        Math.abs(intervals[i]!.score - boundary) / standardError(intervals[i]!, policy.z),
+      ]),
     );
     return shuffle(contenders, random).sort((a, b) => distance.get(a.id)! - distance.get(b.id)!);
   }
@@ -265,7 +275,10 @@ function standardError(interval: { score: number } & Interval, z: number): numbe
  * the other side of the line from its score is one whose rating may still move it, with the
  * probability the draw found.
  */
-function thompsonContenders(input: AdaptivePickInput & { policy: AdaptivePolicy }, prior: Prior): RatedCandidate[] {
+function thompsonContenders(
+  input: AdaptivePickInput & { policy: AdaptivePolicy },
+  prior: Prior,
+): RatedCandidate[] {
   const { candidates, seen, authorKey, random, policy } = input;
   const unit = candidates.map((c) => scoreInterval(c.histogram, prior, 1, c.adjusted));
   const drawn = unit.map((i) => i.score + standardError(i, 1) * standardNormal(random));

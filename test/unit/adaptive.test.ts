@@ -32,7 +32,14 @@ const field = (): RatedCandidate[] => [
   rated("border", [0, 0, 0, 10, 10]),
   ...Array.from({ length: 8 }, (_, i) => rated(`c${i}`, [0, 0, 12, 0, 0])),
 ];
-const policy: Partial<AdaptivePolicy> = { topK: 1, share: 1, floor: 5, z: CI_Z, plentyAt: 0 };
+const policy: Partial<AdaptivePolicy> = {
+  topK: 1,
+  share: 1,
+  floor: 5,
+  z: CI_Z,
+  plentyAt: 0,
+  rule: "straddle",
+};
 
 function pick(
   candidates: RatedCandidate[],
@@ -226,10 +233,13 @@ describe("pickAdaptiveBatch", () => {
     ]);
     // A posterior draw reaches further than z standard errors: thompson keeps a wider band.
     const edge = [...field(), rated("edge", [0, 0, 0, 12, 8])];
-    expect(snapshotContenders(edge, prior, 150, { topK: 1, z: 1 }).map((c) => c.id)).toEqual(["top", "border"]);
-    expect(snapshotContenders(edge, prior, 150, { topK: 1, z: 1, rule: "thompson" }).map((c) => c.id)).toEqual(
-      ["top", "border", "edge"],
-    );
+    expect(snapshotContenders(edge, prior, 150, { topK: 1, z: 1 }).map((c) => c.id)).toEqual([
+      "top",
+      "border",
+    ]);
+    expect(
+      snapshotContenders(edge, prior, 150, { topK: 1, z: 1, rule: "thompson" }).map((c) => c.id),
+    ).toEqual(["top", "border", "edge"]);
   });
 
   it("with a bounded slice: others only fill by exposure, the conversation's numbers decide", () => {

@@ -57,8 +57,9 @@ export function buildContenderSnapshot(
  * For a bounded read of the conversation (ranking-snapshot.ts): the thoughts the adaptive picker
  * can want, given everything. The top k + 1 by score always, so that the k-th and (k+1)-th scores
  * (the boundary) come out the same from the subset; then every thought whose interval contains
- * the boundary, nearest first, up to `limit`. Thoughts further away could only become contenders
- * after ratings the next refresh sees.
+ * the boundary (at z standard errors, or the reach of a posterior draw for "thompson"), nearest
+ * first, up to `limit`. Thoughts further away could only become contenders after ratings the next
+ * refresh sees.
  */
 export function snapshotContenders<T extends RatedCandidate>(
   candidates: readonly T[],

@@ -1,5 +1,4 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createRemoteJWKSet } from "jose";
 import * as z from "zod";
@@ -15,6 +14,7 @@ import type { CoreServices } from "../services.js";
 import type { JobQueue } from "../workers/queue.js";
 import { SqsQueue } from "../workers/sqs-queue.js";
 import type { ThemeEngine } from "../workers/theme-run.js";
+import { readSecret } from "./secrets-extension.js";
 
 /** What a Lambda does besides using the table; each need makes its settings required. */
 export interface Needs {
@@ -61,8 +61,8 @@ const awsSchema = (needs: Needs) =>
 let cached: Promise<unknown> | undefined;
 
 /**
- * The services of a Lambda, built from its environment: config, the author-key secret from
- * Secrets Manager, DynamoDB, the Cognito JWKS, the theme engine and the SQS queues. The API, the
+ * The services of a Lambda, built from its environment: config, the author-key secret through
+ * the Parameters and Secrets extension (secrets-extension.ts), DynamoDB, the Cognito JWKS, the theme engine and the SQS queues. The API, the
  * theme-job worker and the scheduler share it; each entry passes the same `needs` and `complete`
  * on every call. `complete` adds to the core services: the scheduler and the worker pass
  * `withRepositories` (services.ts); the API keeps the core, so this module imports no
@@ -72,7 +72,7 @@ export function servicesFromEnvironment<S>(needs: Needs, complete: (core: CoreSe
   cached ??= build(needs)
     .then(complete)
     .catch((error) => {
-      cached = undefined; // a failed cold start (e.g. Secrets Manager throttled) is retried next time
+      cached = undefined; // a failed cold start (e.g. the secret unreadable) is retried next time
       throw error;
     });
   return cached as Promise<S>;
@@ -89,9 +89,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
   const region = config.AWS_REGION;
 
   const instrument = needs.instrument ?? (<T>(client: T) => client);
-  const secrets = instrument(new SecretsManagerClient({ region }));
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: aws.AUTHOR_KEY_SECRET_ARN }));
-  if (!secret.SecretString) throw new Error("The author-key secret is empty");
+  const authorKeySecret = await readSecret(aws.AUTHOR_KEY_SECRET_ARN, env);
 
   const logger = jsonLogger();
   // Made by the first request that queues something (aws/sqs.ts): most never do.
@@ -117,7 +115,7 @@ async function build(needs: Needs, env: NodeJS.ProcessEnv = process.env): Promis
       audience: config.JWT_AUDIENCE,
       trustedProviders: config.TRUSTED_IDENTITY_PROVIDERS,
     },
-    authorKeySecret: secret.SecretString,
+    authorKeySecret,
     logger,
     themeEngine: needs.themeEngine?.(config) ?? enqueueOnly,
     contentScreen: selectContentScreen(config, logger),

@@ -79,6 +79,8 @@ export class Api extends Construct {
         POWERTOOLS_SERVICE_NAME: "api",
       },
       reservedConcurrency: props.reservedConcurrency,
+      // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
+      readsSecrets: true,
     });
     this.function = handler.function;
     // Item-level actions only: no Scan on any request path (DESIGN §6), no streams, no table admin.

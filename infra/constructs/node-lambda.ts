@@ -18,7 +18,27 @@ export interface NodeLambdaProps {
   readonly description?: string;
   /** Caps (and guarantees) concurrent executions; unset shares the account's pool. */
   readonly reservedConcurrency?: number;
+  /**
+   * Reads Secrets Manager secrets (functions/aws/secrets-extension.ts): adds the Parameters and
+   * Secrets extension layer. The function's role still needs the grant to read each secret.
+   */
+  readonly readsSecrets?: boolean;
 }
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension, arm64 build (CDK picks the region's layer
+ * ARN). Its call to Secrets Manager times out before the function's call to it does
+ * (EXTENSION_TIMEOUT_MS), so the function logs the extension's own error.
+ */
+export const secretsExtension = () =>
+  lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+    cacheEnabled: true,
+    // A function reads its secret once per execution environment, so the cache matters little;
+    // 5 minutes (the maximum) bounds how long a new environment can get a rotated-out value.
+    secretsManagerTtl: Duration.minutes(5),
+    secretsManagerTimeout: Duration.seconds(3),
+    logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+  });
 
 /**
  * The function's code: infra/bundle.ts run on `entry` at synth, the one bundling configuration
@@ -82,6 +102,7 @@ export class NodeLambda extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
+      paramsAndSecrets: props.readsSecrets ? secretsExtension() : undefined,
       environment: {
         ...props.environment,
         NODE_OPTIONS: "--enable-source-maps",

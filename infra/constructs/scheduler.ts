@@ -38,6 +38,8 @@ export class Scheduler extends Construct {
       // Below the 5-minute claim timeout in functions/repositories/due.ts: a claim is only taken
       // over once the run that holds it has surely stopped.
       timeout: Duration.minutes(4),
+      // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
+      readsSecrets: true,
     });
     this.function = handler.function;
     // A failed run is not retried by Lambda's async queue either.

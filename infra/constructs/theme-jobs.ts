@@ -57,6 +57,8 @@ export class ThemeJobs extends Construct {
       memorySize: 2048,
       timeout: WORKER_TIMEOUT,
       reservedConcurrency: props.reserveConcurrency ? WORKER_CONCURRENCY : undefined,
+      // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
+      readsSecrets: true,
     });
     this.worker = worker.function;
     this.worker.addEventSource(

@@ -9,10 +9,14 @@ import {
   arnOf,
   lambdaNamed,
   logicalId,
+  MAIL_WORKER,
   resourceOf,
+  SCHEDULER,
+  SUPPRESSION,
   type Synth,
   statementsOf,
   synth,
+  WORKER,
 } from "./synth.js";
 
 let plain: Synth;
@@ -101,6 +105,23 @@ describe("Api", () => {
     });
     // Nothing reserved unless asked for (accounts with a 10-execution quota could not deploy).
     expect(lambdaNamed(plain.template, API).properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it("reads its secret through the Parameters and Secrets extension layer (arm64), not the SDK", () => {
+    // Every function that reads the author key (functions/aws/secrets-extension.ts) has the layer.
+    for (const name of [API, SCHEDULER, WORKER]) {
+      const { properties } = lambdaNamed(plain.template, name);
+      expect(JSON.stringify(properties.Layers), name).toMatch(/paramsandsecrets.*arm64|Arm64/i);
+      expect(properties.Environment.Variables, name).toMatchObject({
+        PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: "true",
+        SECRETS_MANAGER_TTL: "300",
+        SECRETS_MANAGER_TIMEOUT_MILLIS: "3000",
+      });
+    }
+    // The mail functions read no secret and carry no layer.
+    for (const name of [MAIL_WORKER, SUPPRESSION]) {
+      expect(lambdaNamed(plain.template, name).properties.Layers, name).toBeUndefined();
+    }
   });
 
   it("grants item-level DynamoDB actions on the table and its indexes, and reads the secret", () => {

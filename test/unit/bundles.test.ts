@@ -30,7 +30,11 @@ async function inputsOf(entry: string) {
       .imports.filter((i) => i.external && i.kind === "import-statement")
       .map((i) => i.path),
   );
-  return { init: initFiles.flatMap(inputs), chunks: chunks.map(inputs), externals };
+  /** Every package the bundle leaves to the runtime, imported at init or by a lazy chunk. */
+  const everyExternal = Object.values(metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external).map((i) => i.path),
+  );
+  return { init: initFiles.flatMap(inputs), chunks: chunks.map(inputs), externals, everyExternal };
 }
 
 /** Runs theme jobs: the engines, their NLP and linear algebra, the report computation. */
@@ -70,6 +74,24 @@ describe("Lambda bundles", () => {
     expect(api.init.filter(jsonSchema)).toEqual([]);
     expect(worker.init.some(jsonSchema)).toBe(true);
     expect(worker.init.some((path) => path.includes("node_modules/wink-eng-lite-web-model"))).toBe(true);
+  }, 120_000);
+
+  it("read the author-key secret through the extension: no Secrets Manager client in any bundle", async () => {
+    const bundles = await Promise.all(
+      [
+        "functions/api/handler.ts",
+        "functions/scheduler/handler.ts",
+        "functions/workers/worker-handler.ts",
+      ].map(inputsOf),
+    );
+    for (const { everyExternal, init, chunks } of bundles) {
+      expect(everyExternal).toContain("@aws-sdk/client-dynamodb"); // the check sees the SDK's imports
+      expect(everyExternal.filter((path) => path.includes("client-secrets-manager"))).toEqual([]);
+      expect([...init, ...chunks.flat()].filter((path) => path.includes("client-secrets-manager"))).toEqual(
+        [],
+      );
+      expect(init).toContain("functions/aws/secrets-extension.ts");
+    }
   }, 120_000);
 
   it("load no route module and no repository but the directory's at the API's init", async () => {

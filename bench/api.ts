@@ -180,25 +180,38 @@ interface Cost {
 }
 
 /**
- * Answers Secrets Manager's GetSecretValue and DynamoDB's GetItem (no item) on loopback: a cold
- * API start fetches the author-key secret before its first response, and the SDK-only reference
- * makes one GetItem, so both first responses include one signed AWS call and are measured whole.
+ * Answers DynamoDB's GetItem (no item) on loopback, and the Parameters and Secrets extension's
+ * secret read on localhost (functions/aws/secrets-extension.ts): a cold API start fetches the
+ * author-key secret before its first response, and the SDK-only reference makes one GetItem, so
+ * both first responses include their calls and are measured whole.
  */
 async function awsStub() {
-  const server = createServer((request, response) => {
-    const secrets = String(request.headers["x-amz-target"]).startsWith("secretsmanager.");
+  const dynamo = createServer((request, response) => {
     request.resume().on("end", () => {
-      response.writeHead(200, { "content-type": `application/x-amz-json-${secrets ? "1.1" : "1.0"}` });
-      response.end(
-        secrets
-          ? JSON.stringify({ ARN: "arn:bench", Name: "bench", SecretString: randomUUID(), VersionId: "1" })
-          : "{}",
-      );
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.0" });
+      response.end("{}");
     });
   });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as { port: number };
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
+  const extension = createServer((request, response) => {
+    const authorised = request.headers["x-aws-parameters-secrets-token"] === "bench";
+    response.writeHead(authorised ? 200 : 401, { "content-type": "application/json" });
+    response.end(
+      authorised
+        ? JSON.stringify({ ARN: "arn:bench", Name: "bench", SecretString: randomUUID(), VersionId: "1" })
+        : "",
+    );
+  });
+  await new Promise<void>((done) => dynamo.listen(0, "127.0.0.1", done));
+  await new Promise<void>((done) => extension.listen(0, "localhost", done));
+  const portOf = (server: typeof dynamo) => (server.address() as { port: number }).port;
+  return {
+    endpoint: `http://127.0.0.1:${portOf(dynamo)}`,
+    extensionPort: String(portOf(extension)),
+    close: () => {
+      dynamo.close();
+      extension.close();
+    },
+  };
 }
 
 const run = promisify(execFile);
@@ -216,7 +229,8 @@ async function lambdaBundles() {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "bench",
       AWS_SECRET_ACCESS_KEY: "bench",
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      AWS_SESSION_TOKEN: "bench",
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: aws.extensionPort,
       AWS_ENDPOINT_URL_DYNAMODB: aws.endpoint,
       TABLE_NAME: "bench",
       JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench",

@@ -1,3 +1,4 @@
+import { get } from "node:http";
 import * as z from "zod";
 
 /**
@@ -51,24 +52,20 @@ export async function readSecret(
   const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
   const where = `the Parameters and Secrets extension (localhost:${port})`;
 
-  let response: Response;
+  let response: { status: number; body: string };
   try {
-    response = await fetch(url, {
-      headers: { "X-Aws-Parameters-Secrets-Token": token },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await getText(url, token, timeoutMs);
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
     throw new SecretsExtensionError(
-      `${where} did not answer for secret ${secretId}: ${cause?.message ?? String(error)}. ` +
+      `${where} did not answer for secret ${secretId}: ${error instanceof Error ? error.message : String(error)}. ` +
         "Is the AWS-Parameters-and-Secrets-Lambda-Extension layer on this function?",
       { cause: error },
     );
   }
-  const body = await response.text();
-  if (!response.ok) {
+  const { status, body } = response;
+  if (status < 200 || status > 299) {
     throw new SecretsExtensionError(
-      `${where} answered ${response.status} for secret ${secretId}: ${body.slice(0, 200)}`,
+      `${where} answered ${status} for secret ${secretId}: ${body.slice(0, 200)}`,
     );
   }
   let json: unknown;
@@ -82,4 +79,33 @@ export async function readSecret(
     throw new SecretsExtensionError(`Secret ${secretId} has no SecretString: it must be a non-empty string`);
   }
   return parsed.data.SecretString;
+}
+
+/**
+ * One GET with node:http, which the SDK has loaded already: the first fetch() would compile
+ * undici's HTTP client (its llhttp WebAssembly), ~12 ms of CPU on the cold path for one call.
+ */
+function getText(url: string, token: string, timeoutMs: number) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = get(
+      url,
+      // One call per execution environment: no socket kept for reuse.
+      {
+        headers: { "X-Aws-Parameters-Secrets-Token": token },
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        const parts: Buffer[] = [];
+        response.on("data", (part: Buffer) => parts.push(part));
+        response.on("error", reject);
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8") }),
+        );
+      },
+    );
+    request.on("error", (error) =>
+      reject(error.name === "AbortError" ? new Error(`no answer within ${timeoutMs} ms`) : error),
+    );
+  });
 }

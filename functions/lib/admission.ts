@@ -36,7 +36,7 @@ export interface AdmissionLimits {
 export const defaultAdmissionLimits: AdmissionLimits = {
   maxInFlight: 2,
   maxQueued: 8,
-  maxQueueMs: 25,
+  maxQueueMs: 20,
 };
 
 /**

@@ -64,13 +64,12 @@ export interface AdaptivePolicy {
    * (Kalyanakrishnan et al. 2012): the current top-k member with the lowest lower bound and the
    * outsider with the highest upper bound, then their next neighbours, alternating; only thoughts
    * in the overlap of those two bounds, since outside it a rating cannot change the top k.
-   * "nearest": the straddlers, fewest standard errors from the line first.
    * "thompson": one posterior draw per batch (score + standard error × N(0, 1) for every thought);
    * the thoughts the draw puts on the other side of the line than their score does, least exposed
    * first. A thought is then offered about as often as it may be misplaced, not only while its
    * interval holds the line.
    */
-  readonly rule: "straddle" | "lucb" | "nearest" | "thompson";
+  readonly rule: "straddle" | "lucb" | "thompson";
 }
 
 /**
@@ -253,15 +252,6 @@ export function boundaryContenders(input: AdaptivePickInput & { policy: Adaptive
       intervals[i]!.low <= boundary &&
       boundary <= intervals[i]!.high,
   );
-  if (policy.rule === "nearest") {
-    const distance = new Map(
-      candidates.map((c, i) => [
-        c.id,
-        Math.abs(intervals[i]!.score - boundary) / standardError(intervals[i]!, policy.z),
-      ]),
-    );
-    return shuffle(contenders, random).sort((a, b) => distance.get(a.id)! - distance.get(b.id)!);
-  }
   return shuffle(contenders, random).sort((a, b) => a.exposure - b.exposure);
 }
 

@@ -34,6 +34,7 @@ import autocannon from "autocannon";
 import { createDocumentClient } from "../functions/db/client.js";
 import { defaultAdmissionLimits } from "../functions/lib/admission.js";
 import { freePort } from "../functions/local/dynamo-local.js";
+import { directoryCsv, inParallel, thoughtTexts } from "./load-fixtures.js";
 import type {
   AcknowledgedRating,
   AcknowledgedShare,
@@ -42,6 +43,7 @@ import type {
   ServerTimings,
   ToServer,
 } from "./load-server.js";
+import { type Kind, ms, percentile, type RunResult, type Sample, summarise } from "./load-stats.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -65,11 +67,9 @@ const multipliers = [0.5, 1, 2, 3, 4];
 /** A request not answered within this is a time-out (the issue's runs saw 20 s waits). */
 const timeoutSeconds = 10;
 const extraPeople = 150;
+const thoughtText = thoughtTexts();
 const seededThoughts = quick ? 80 : 120;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-const ms = (x: number) => (Number.isNaN(x) ? "–" : x < 10 ? x.toFixed(1) : String(Math.round(x)));
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
@@ -184,83 +184,6 @@ async function api(method: string, path: string, token: string | undefined, body
     return text ? JSON.parse(text) : undefined;
   }
 }
-const inParallel = async <T>(
-  items: readonly T[],
-  width: number,
-  run: (item: T, i: number) => Promise<void>,
-) => {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await run(items[i]!, i);
-      }
-    }),
-  );
-};
-
-const firstNames = [
-  "Avery",
-  "Blair",
-  "Camila",
-  "Dario",
-  "Elif",
-  "Femi",
-  "Greta",
-  "Hiro",
-  "Ines",
-  "Jonas",
-  "Kaia",
-  "Luca",
-  "Mira",
-  "Nils",
-  "Oona",
-];
-const lastNames = [
-  "Abara",
-  "Brandt",
-  "Castell",
-  "Dubois",
-  "Eriksen",
-  "Fontaine",
-  "Gallo",
-  "Haddad",
-  "Ivanova",
-  "Jansen",
-];
-const departments = ["Engineering", "Sales", "Support", "Finance", "Marketing"];
-const locations = ["Berlin", "London", "New York", "Lisbon"];
-const csv = [
-  "email,name,role,department,location,tenure",
-  ...Array.from({ length: extraPeople }, (_, i) => {
-    const name = `${firstNames[i % firstNames.length]} ${lastNames[Math.floor(i / firstNames.length) % lastNames.length]}`;
-    return `load.${i}@example.com,${name},employee,${departments[i % 5]},${locations[i % 4]},${i % 2 ? "1-3 years" : "3-5 years"}`;
-  }),
-].join("\n");
-
-const openers = ["We should", "I think we could", "Next year we must", "It would help to", "Let us"];
-const ideas = [
-  "cut the number of approval steps for small purchases",
-  "publish the product roadmap to every team each quarter",
-  "pair new hires with a buddy for their first month",
-  "automate the release checklist so deploys are boring",
-  "give support engineers a day a month with the product teams",
-  "stop scheduling meetings on Friday afternoons",
-  "measure customer onboarding time and halve it",
-  "share the reasons behind pricing changes before they ship",
-];
-const reasons = [
-  "because it wastes hours every week",
-  "so fewer customers churn",
-  "to keep good people",
-  "since our rivals already do",
-];
-let textCounter = 0;
-const thoughtText = () => {
-  const n = textCounter++;
-  return `${openers[n % 5]} ${ideas[Math.floor(n / 5) % ideas.length]} ${reasons[n % 4]} (note ${n}).`;
-};
 
 const login = async (email: string) =>
   (await api("POST", "/api/auth/dev/login", undefined, { email })) as {
@@ -271,7 +194,7 @@ const stamp = (what: string) =>
   verbose && console.error(`${((performance.now() - started) / 1000).toFixed(1)} s ${what}`);
 stamp("server up");
 const admin = await login("admin@example.com");
-await api("POST", "/api/directory/import", admin.token, csv, "text/csv");
+await api("POST", "/api/directory/import", admin.token, directoryCsv(extraPeople), "text/csv");
 const { people } = (await api("GET", "/api/auth/dev/people", undefined)) as {
   people: { email: string; role: string }[];
 };
@@ -343,19 +266,12 @@ console.log(
 
 // ── The traffic ───────────────────────────────────────────────────────────────────────────────
 
-type Kind = "batch" | "rate" | "share" | "report";
 interface Pending {
   readonly kind: Kind;
   readonly user?: User;
   readonly thoughtId?: string;
   readonly stars?: number;
   readonly text?: string;
-}
-interface Sample {
-  readonly kind: Kind;
-  readonly status: number;
-  readonly refused: boolean;
-  readonly ms: number;
 }
 
 const acknowledgedRatings = new Map<string, AcknowledgedRating>();
@@ -462,14 +378,6 @@ function onResponse(status: number, body: string, context: { pending?: Pending }
   }
 }
 
-interface RunResult {
-  readonly samples: Sample[];
-  readonly sent: number;
-  readonly timeouts: number;
-  readonly errors: number;
-  readonly seconds: number;
-}
-
 /** One autocannon instance; `rate` undefined = closed loop (each connection sends on its answer). */
 function cannon(options: { connections: number; seconds: number; rate?: number }) {
   return new Promise<autocannon.Result>((resolve, reject) => {
@@ -535,43 +443,6 @@ async function measure(duration: number, run: () => Promise<autocannon.Result[]>
     timeouts: results.reduce((s, r) => s + r.timeouts, 0),
     errors: results.reduce((s, r) => s + r.errors - r.timeouts, 0),
     seconds: duration,
-  };
-}
-
-function summarise(result: RunResult) {
-  const served = result.samples.filter((s) => !s.refused);
-  const refused = result.samples.filter((s) => s.refused);
-  const servedMs = served.map((s) => s.ms).sort((a, b) => a - b);
-  const refusedMs = refused.map((s) => s.ms).sort((a, b) => a - b);
-  const failed = served.filter((s) => s.status >= 500).length;
-  const rejected = served.filter((s) => s.status >= 400 && s.status < 500).length;
-  return {
-    offered: result.sent / result.seconds,
-    served: served.length / result.seconds,
-    shed: refused.length / result.seconds,
-    shedShare: result.samples.length ? refused.length / result.samples.length : 0,
-    p50: percentile(servedMs, 0.5),
-    p95: percentile(servedMs, 0.95),
-    p99: percentile(servedMs, 0.99),
-    refusedP95: percentile(refusedMs, 0.95),
-    refusedMax: refusedMs.at(-1) ?? Number.NaN,
-    refusedOver50: refusedMs.filter((x) => x > 50).length,
-    timeouts: result.timeouts,
-    errors: result.errors,
-    failed,
-    rejected,
-    byKind: Object.fromEntries(
-      (["batch", "rate", "share", "report"] as const).map((k) => [
-        k,
-        percentile(
-          served
-            .filter((s) => s.kind === k)
-            .map((s) => s.ms)
-            .sort((a, b) => a - b),
-          0.95,
-        ),
-      ]),
-    ),
   };
 }
 

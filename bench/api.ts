@@ -249,18 +249,15 @@ async function lambdaBundles() {
     };
     /** What CloudFront forwards for GET /api/health: public, so it needs no token or table. */
     const healthEvent = httpApiEvent("GET", "/api/health", { headers: { [ORIGIN_VERIFY_HEADER]: "bench" } });
+    type ColdOptions = { chunks?: readonly string[]; invoke?: unknown };
     /**
-     * Median of 7 cold starts in a fresh process: wall time and the process's CPU time (CPU time
-     * stays honest on a shared machine, where wall time includes waiting for a core). By default
-     * the import of `file`; with `chunks`, the import of those chunks right after it (what the
-     * first call that needs them pays); with `invoke`, the import and the handler's answer to
-     * that event (everything before a cold function's first response). A bundle that cannot be
-     * imported or answers an error gives the first line of its error instead.
+     * One cold start in a fresh process: wall time and the process's CPU time (CPU time stays
+     * honest on a shared machine, where wall time includes waiting for a core). By default the
+     * import of `file`; with `chunks`, the import of those chunks right after it (what the first
+     * call that needs them pays); with `invoke`, the import and the handler's answer to that event
+     * (everything before a cold function's first response).
      */
-    const coldCost = async (
-      file: string,
-      options: { chunks?: readonly string[]; invoke?: unknown } = {},
-    ): Promise<Cost | string> => {
+    const coldStart = async (file: string, options: ColdOptions): Promise<number[]> => {
       const url = (f: string) => JSON.stringify(pathToFileURL(f).href);
       const start = "const c=process.cpuUsage(),t=performance.now();";
       const load = options.chunks
@@ -270,15 +267,34 @@ async function lambdaBundles() {
             "if(r.statusCode!==200)throw new Error('Error: answered '+r.statusCode+' '+r.body);"
           : `${start}await import(${url(file)});`;
       const script = `${load}const u=process.cpuUsage(c);console.log(performance.now()-t,(u.user+u.system)/1000)`;
+      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
+        env: lambdaEnv,
+      });
+      return stdout.trim().split("\n").at(-1)!.split(" ").map(Number);
+    };
+    const medians = (runs: number[][]): Cost => ({
+      wall: median(runs.map((r) => r[0]!)),
+      cpu: median(runs.map((r) => r[1]!)),
+    });
+    /**
+     * Median of 7 cold starts of `file`. With `reference`, 11 cold starts of each taken in turn
+     * (reference, then `file`), so both medians see the same moments of a shared machine and the
+     * ratio between them does not move with what else ran between two separate series. A bundle
+     * that cannot be imported or answers an error gives the first line of its error instead.
+     */
+    const coldCost = async (
+      file: string,
+      options: ColdOptions = {},
+      reference?: { file: string; options?: ColdOptions },
+    ): Promise<(Cost & { reference?: Cost }) | string> => {
       try {
         const runs: number[][] = [];
-        for (let i = 0; i < 7; i++) {
-          const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
-            env: lambdaEnv,
-          });
-          runs.push(stdout.trim().split("\n").at(-1)!.split(" ").map(Number));
+        const referenceRuns: number[][] = [];
+        for (let i = 0; i < (reference ? 11 : 7); i++) {
+          if (reference) referenceRuns.push(await coldStart(reference.file, reference.options ?? {}));
+          runs.push(await coldStart(file, options));
         }
-        return { wall: median(runs.map((r) => r[0]!)), cpu: median(runs.map((r) => r[1]!)) };
+        return { ...medians(runs), ...(reference && { reference: medians(referenceRuns) }) };
       } catch (error) {
         const stderr = String((error as { stderr?: unknown }).stderr ?? error);
         const reason = stderr.split("\n").find((line) => /Error|error:/.test(line)) ?? stderr.split("\n")[0];
@@ -311,10 +327,12 @@ async function lambdaBundles() {
     const sdkInit = required(await coldCost(sdkOnly));
     const sdkFirst = required(await coldCost(sdkOnly, { invoke: {} }));
     const emptyInit = required(await coldCost(empty));
-    const ratio = (cost: Cost | string, reference = sdkInit) =>
-      typeof cost === "string"
-        ? ""
-        : `${(cost.wall / reference.wall).toFixed(2)}× / ${(cost.cpu / reference.cpu).toFixed(2)}×`;
+    /** Against the reference timed in turn with it, else the SDK-only handler's own series. */
+    const ratio = (cost: (Cost & { reference?: Cost }) | string, fallback = sdkInit) => {
+      if (typeof cost === "string") return "";
+      const reference = cost.reference ?? fallback;
+      return `${(cost.wall / reference.wall).toFixed(2)}× / ${(cost.cpu / reference.cpu).toFixed(2)}×`;
+    };
     const ms = (cost: Cost | string) =>
       typeof cost === "string" ? cost : `${cost.wall.toFixed(0)} / ${cost.cpu.toFixed(0)}`;
     const budgets: Record<string, string> = { api: "≤ 250 KB, first response ≤ 1.3×", scheduler: "≤ 300 KB" };
@@ -330,9 +348,12 @@ async function lambdaBundles() {
         entry,
         join(out, name.replace(/\s/g, "-")),
       );
-      const init = await coldCost(file);
+      const init = await coldCost(file, {}, { file: sdkOnly });
       // The API's first event is a request; the other functions' need queues and tables.
-      const first = name === "api" ? await coldCost(file, { invoke: healthEvent }) : undefined;
+      const first =
+        name === "api"
+          ? await coldCost(file, { invoke: healthEvent }, { file: sdkOnly, options: { invoke: {} } })
+          : undefined;
       rows.push({
         function: name,
         "init KB": kb(initFiles),
@@ -363,7 +384,7 @@ async function lambdaBundles() {
       "\nLambda bundles (infra/bundle.ts, as the stack deploys them: minified ESM, AWS SDK external)",
     );
     console.log(
-      `  SDK-only handler init ${ms(sdkInit)} ms, first response (one GetItem) ${ms(sdkFirst)} ms, empty handler ${ms(emptyInit)} ms (wall / CPU, median of 7 cold starts; load average ${loadavg()[0]!.toFixed(1)})`,
+      `  SDK-only handler init ${ms(sdkInit)} ms, first response (one GetItem) ${ms(sdkFirst)} ms, empty handler ${ms(emptyInit)} ms (wall / CPU, median of 7 cold starts; each "× SDK-only" is against the SDK-only handler timed in turn with that bundle, 11 pairs; load average ${loadavg()[0]!.toFixed(1)})`,
     );
     table(rows);
     console.log(

@@ -80,12 +80,11 @@ export class Api extends Construct {
       },
       reservedConcurrency: props.reservedConcurrency,
       // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
-      readsSecrets: true,
+      readsSecrets: [props.authorKeySecret],
     });
     this.function = handler.function;
     // Item-level actions only: no Scan on any request path (DESIGN §6), no streams, no table admin.
     props.table.grant(this.function, ...TABLE_ACTIONS);
-    props.authorKeySecret.grantRead(this.function);
 
     const accessLogs = new logs.LogGroup(this, "AccessLogs", {
       retention: logs.RetentionDays.ONE_MONTH,

@@ -4,6 +4,7 @@ import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations } from
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 
 /** Repository root, so entries resolve the same from `cdk synth` and from the tests. */
@@ -19,10 +20,10 @@ export interface NodeLambdaProps {
   /** Caps (and guarantees) concurrent executions; unset shares the account's pool. */
   readonly reservedConcurrency?: number;
   /**
-   * Reads Secrets Manager secrets (functions/aws/secrets-extension.ts): adds the Parameters and
-   * Secrets extension layer. The function's role still needs the grant to read each secret.
+   * Secrets Manager secrets the function reads (functions/aws/secrets-extension.ts): each is
+   * granted to its role, and the Parameters and Secrets extension layer is added to read them.
    */
-  readonly readsSecrets?: boolean;
+  readonly readsSecrets?: readonly secretsmanager.ISecret[];
 }
 
 /**
@@ -102,7 +103,7 @@ export class NodeLambda extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      paramsAndSecrets: props.readsSecrets ? secretsExtension() : undefined,
+      paramsAndSecrets: props.readsSecrets?.length ? secretsExtension() : undefined,
       environment: {
         ...props.environment,
         NODE_OPTIONS: "--enable-source-maps",
@@ -112,6 +113,8 @@ export class NodeLambda extends Construct {
         POWERTOOLS_LOG_LEVEL: "INFO",
       },
     });
+
+    for (const secret of props.readsSecrets ?? []) secret.grantRead(this.function);
 
     Validations.of(this.function).acknowledge({
       id: "AwsSolutions-L1",

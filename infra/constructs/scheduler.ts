@@ -39,7 +39,7 @@ export class Scheduler extends Construct {
       // over once the run that holds it has surely stopped.
       timeout: Duration.minutes(4),
       // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
-      readsSecrets: true,
+      readsSecrets: [props.authorKeySecret],
     });
     this.function = handler.function;
     // A failed run is not retried by Lambda's async queue either.
@@ -58,7 +58,6 @@ export class Scheduler extends Construct {
       ],
       queryIndexes: ["byDueAt"],
     });
-    props.authorKeySecret.grantRead(this.function);
 
     this.deadLetters = new DeadLetters(this, "DeadLetters", {
       alarmDescription:

@@ -58,7 +58,7 @@ export class ThemeJobs extends Construct {
       timeout: WORKER_TIMEOUT,
       reservedConcurrency: props.reserveConcurrency ? WORKER_CONCURRENCY : undefined,
       // The author-key secret, through the extension (functions/aws/secrets-extension.ts).
-      readsSecrets: true,
+      readsSecrets: [props.authorKeySecret],
     });
     this.worker = worker.function;
     this.worker.addEventSource(
@@ -76,7 +76,6 @@ export class ThemeJobs extends Construct {
       actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
       queryIndexes: ["gsi1"],
     });
-    props.authorKeySecret.grantRead(this.worker);
 
     Validations.of(this.deadLetters.queue).acknowledge({
       id: "AwsSolutions-SQS3",

@@ -37,6 +37,7 @@ import { offlineThemeEngine } from "../functions/themes/select.js";
 import { inProcessThemeRuns } from "../functions/workers/theme-run.js";
 import { bundleLambda, lambdaEntries } from "../infra/bundle.js";
 import { httpApiEvent } from "../test/helpers/aws-events.js";
+import { fakeSecretsExtension } from "../test/helpers/fake-secrets-extension.js";
 import { coveredMs, instrument } from "./instrument.js";
 
 const table = (rows: Record<string, string | number>[]) => console.table(rows);
@@ -179,11 +180,14 @@ interface Cost {
   readonly cpu: number;
 }
 
+/** The secret the bench's cold starts read, through the fake extension. */
+const benchSecretArn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:bench";
+
 /**
  * Answers DynamoDB's GetItem (no item) on loopback, and the Parameters and Secrets extension's
- * secret read on localhost (functions/aws/secrets-extension.ts): a cold API start fetches the
- * author-key secret before its first response, and the SDK-only reference makes one GetItem, so
- * both first responses include their calls and are measured whole.
+ * secret read on localhost (the tests' fake, test/helpers/fake-secrets-extension.ts): a cold API
+ * start fetches the author-key secret before its first response, and the SDK-only reference
+ * makes one GetItem, so both first responses include their calls and are measured whole.
  */
 async function awsStub() {
   const dynamo = createServer((request, response) => {
@@ -192,24 +196,17 @@ async function awsStub() {
       response.end("{}");
     });
   });
-  const extension = createServer((request, response) => {
-    const authorised = request.headers["x-aws-parameters-secrets-token"] === "bench";
-    response.writeHead(authorised ? 200 : 401, { "content-type": "application/json" });
-    response.end(
-      authorised
-        ? JSON.stringify({ ARN: "arn:bench", Name: "bench", SecretString: randomUUID(), VersionId: "1" })
-        : "",
-    );
+  const extension = await fakeSecretsExtension({
+    token: "bench",
+    secrets: { [benchSecretArn]: randomUUID() },
   });
   await new Promise<void>((done) => dynamo.listen(0, "127.0.0.1", done));
-  await new Promise<void>((done) => extension.listen(0, "localhost", done));
-  const portOf = (server: typeof dynamo) => (server.address() as { port: number }).port;
   return {
-    endpoint: `http://127.0.0.1:${portOf(dynamo)}`,
-    extensionPort: String(portOf(extension)),
+    endpoint: `http://127.0.0.1:${(dynamo.address() as { port: number }).port}`,
+    extensionPort: String(extension.port),
     close: () => {
       dynamo.close();
-      extension.close();
+      void extension.close();
     },
   };
 }
@@ -236,7 +233,7 @@ async function lambdaBundles() {
       JWT_ISSUER: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench",
       JWT_AUDIENCE: "bench",
       JWKS_URL: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench/.well-known/jwks.json",
-      AUTHOR_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:000000000000:secret:bench",
+      AUTHOR_KEY_SECRET_ARN: benchSecretArn,
       THEME_JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/bench-themes",
       MAIL_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/bench-mail",
       MAIL_FROM: "groundswell@example.com",

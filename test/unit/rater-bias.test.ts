@@ -123,27 +123,27 @@ function correlation(x: readonly number[], y: readonly number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-describe("estimateRaterBias with opinion (the conversation's main axis)", () => {
-  /**
-   * Two camps of 20 raters. On "calibration" thoughts everyone rates, camp A gives 4 to thoughts
-   * loading +1 and 2 to thoughts loading −1, camp B the reverse: each thought's true mean (what
-   * everyone would give) is 3, and no rater is generous or stingy overall. Thought "skewed" loads
-   * +1 too, but 15 raters of camp A and only 3 of camp B happened to rate it.
-   */
-  function camps(): RatingInput[] {
-    const ratings: RatingInput[] = [];
-    const leaning = (r: number) => (r < 20 ? 1 : -1);
-    for (let t = 0; t < 20; t++) {
-      const loading = t % 2 === 0 ? 1 : -1;
-      for (let r = 0; r < 40; r++) {
-        ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 + leaning(r) * loading });
-      }
+/**
+ * Two camps of 20 raters. On "calibration" thoughts everyone rates, camp A gives 4 to thoughts
+ * loading +1 and 2 to thoughts loading −1, camp B the reverse: each thought's true mean (what
+ * everyone would give) is 3, and no rater is generous or stingy overall. Thought "skewed" loads
+ * +1 too, but 15 raters of camp A and only 3 of camp B happened to rate it.
+ */
+function camps(): RatingInput[] {
+  const ratings: RatingInput[] = [];
+  const leaning = (r: number) => (r < 20 ? 1 : -1);
+  for (let t = 0; t < 20; t++) {
+    const loading = t % 2 === 0 ? 1 : -1;
+    for (let r = 0; r < 40; r++) {
+      ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars: 3 + leaning(r) * loading });
     }
-    for (const r of [...Array(15).keys(), 20, 21, 22]) {
-      ratings.push({ thoughtId: "skewed", raterKey: `r${r}`, stars: 3 + leaning(r) });
-    }
-    return ratings;
   }
+  for (const r of [...Array(15).keys(), 20, 21, 22]) {
+    ratings.push({ thoughtId: "skewed", raterKey: `r${r}`, stars: 3 + leaning(r) });
+  }
+  return ratings;
+}
+describe("estimateRaterBias with opinion (the conversation's main axis)", () => {
   const meanOf = (m: { count: number; sum: number } | undefined) => m!.sum / m!.count;
 
   it("re-weights a thought's raters to the whole room's mix of opinions", () => {
@@ -186,3 +186,64 @@ describe("estimateRaterBias with opinion (the conversation's main axis)", () => 
     expect(b.sum / b.count).toBeCloseTo(a.sum / a.count, 6);
   });
 });
+
+describe("estimateRaterBias choosing the opinion axis by cross-validation", () => {
+  /**
+   * A sparse conversation without camps: 40 thoughts, 60 raters, each rating 8 thoughts at
+   * random, three-level stars (1, 3, 5) from quality + generosity + noise. Noise alone has a
+   * shared pattern in so few ratings, and a ridge-only axis fits it.
+   */
+  function sparseWithoutCamps(seed: number): RatingInput[] {
+    const rng = createRng(seed);
+    const quality = Array.from({ length: 40 }, () => 0.6 * rng.normal());
+    const ratings: RatingInput[] = [];
+    for (let r = 0; r < 60; r++) {
+      const generosity = 0.4 * rng.normal();
+      const thoughts = [...quality.keys()].sort(() => rng.next() - 0.5).slice(0, 8);
+      for (const t of thoughts) {
+        const latent = quality[t]! + generosity + 1.2 * rng.normal();
+        const stars = latent > 0.6 ? 5 : latent < -0.6 ? 1 : 3;
+        ratings.push({ thoughtId: `t${t}`, raterKey: `r${r}`, stars });
+      }
+    }
+    return ratings;
+  }
+
+  it("keeps the axis where camps are real, as the ridge alone does", () => {
+    const ratings = camps();
+    const selected = estimateRaterBias(ratings, { selectAxis: true });
+    expect(selected).toEqual(estimateRaterBias(ratings, { selectAxis: false }));
+    expect(Math.abs(selected.leaning.get("r0")!)).toBeGreaterThan(0.5);
+  });
+
+  it("drops an axis fitted to noise: the estimate is then exactly the additive model's", () => {
+    let dropped = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const ratings = sparseWithoutCamps(seed);
+      const ridgeOnly = estimateRaterBias(ratings, { selectAxis: false });
+      const additive = estimateRaterBias(ratings, { opinionStrength: false });
+      // The ridge keeps an axis on noise: leanings are not zero and the scores move.
+      expect(Math.max(...[...ridgeOnly.leaning.values()].map(Math.abs))).toBeGreaterThan(0.01);
+      if (sameScores(estimateRaterBias(ratings, { selectAxis: true }), additive)) dropped++;
+    }
+    expect(dropped).toBeGreaterThanOrEqual(4);
+  });
+
+  it("decides the same whatever order the ratings come in (folds follow who rated what)", () => {
+    for (const seed of [1, 2, 3]) {
+      const ratings = sparseWithoutCamps(seed);
+      const rng = createRng(seed + 100);
+      const shuffled = ratings
+        .map((r) => ({ r, key: rng.next() }))
+        .sort((x, y) => x.key - y.key)
+        .map(({ r }) => r);
+      const a = estimateRaterBias(ratings, { selectAxis: true });
+      const b = estimateRaterBias(shuffled, { selectAxis: true });
+      for (const [id, m] of a.thoughts) expect(b.thoughts.get(id)!.sum).toBeCloseTo(m.sum, 6);
+    }
+  });
+});
+
+type Estimate = ReturnType<typeof estimateRaterBias>;
+const sameScores = (a: Estimate, b: Estimate) =>
+  JSON.stringify([...a.thoughts]) === JSON.stringify([...b.thoughts]);

@@ -61,7 +61,7 @@ describe("adaptive distribution on the API", () => {
       }
     };
 
-    // Balanced rounds to about 10 ratings per thought: past the adaptive floor of 8.
+    // Balanced rounds to about 10 ratings per thought: past the adaptive floor (5).
     await round(5);
     await round(5);
     await runScheduler(h.services, new Date());

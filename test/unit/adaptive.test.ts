@@ -117,6 +117,23 @@ describe("pickAdaptiveBatch", () => {
     expect(pick(field(), { policy: { topK: 10 } })[0]).toMatch(/^c/);
   });
 
+  it("goes adaptive from five ratings per thought with the default policy", () => {
+    // 40 thoughts of five ratings each, their raw means from 1 to 4.2 stars: the top-10 line
+    // has contenders, and nothing is past the cap. Before the floor was 5, this was pickBatch.
+    const candidates = Array.from({ length: 40 }, (_, i) => {
+      const high = Math.min(5, Math.floor(i / 8));
+      return rated(`t${i}`, [5 - high, 0, 0, 0, high]);
+    });
+    let adaptive = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const input = { candidates, seen: new Set<string>(), authorKey: "me", size: 5 };
+      const balanced = pickBatch({ ...input, random: createRng(seed).next }).map((c) => c.id);
+      const chosen = pickAdaptiveBatch({ ...input, random: createRng(seed).next }).map((c) => c.id);
+      if (chosen.some((id) => !balanced.includes(id))) adaptive++;
+    }
+    expect(adaptive).toBeGreaterThan(0);
+  });
+
   it("is exactly pickBatch while the floor is not reached", () => {
     const absolute = [...field(), rated("new", [0, 0, 3, 0, 0])]; // 3 ratings < floor 5
     const relative = [...field().slice(0, 9), rated("c8", [0, 0, 6, 0, 0])]; // 6 < 0.6 × mean 15

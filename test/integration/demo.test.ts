@@ -3,7 +3,8 @@ import type { Thought } from "../../functions/db/items/thoughts.js";
 import { audienceIncludes } from "../../functions/domain/conversation.js";
 import { createRng } from "../../functions/lib/random.js";
 import { demoDomain, demoPeople } from "../../functions/local/demo/company.js";
-import { decide, seedDemo } from "../../functions/local/demo/seed.js";
+import { seedDemo } from "../../functions/local/demo/seed.js";
+import { decide } from "../../functions/local/demo/simulate.js";
 import { type DemoThought, demoThoughts, demoTitle } from "../../functions/local/demo/thoughts.js";
 import { createServices, type Services } from "../../functions/services.js";
 import { findPersonThoughtLinks } from "../helpers/anonymity.js";
@@ -39,21 +40,33 @@ describe("demo content", () => {
     expect(demoThoughts.every((t) => sizes.has(t.department))).toBe(true);
   });
 
-  it("splits polarizing thoughts and follows appeal otherwise", () => {
+  it("splits polarizing thoughts along the rater's side and follows appeal otherwise", () => {
     const random = createRng(7).next;
-    const rater = { person: demoPeople[0]!, leniency: 0, skipRate: 0 };
+    const storeWorker = demoPeople.find((p) => p.departmentCode === "ST" && p.outlook === "frontline")!;
+    const rater = { person: storeWorker, leniency: 0, skipRate: 0 };
     const draw = (thought: DemoThought) =>
       Array.from({ length: 2000 }, () => {
         const verdict = decide(thought, rater, random);
         return "stars" in verdict ? verdict.stars : 0;
       });
-    const base = { text: "", department: "EN", theme: "noise", polarizing: false } as const;
-    const split = draw({ ...base, appeal: 3, polarizing: true });
-    expect(split).not.toContain(3);
-    expect(split.filter((s) => s <= 2).length).toBeGreaterThan(600);
-    expect(split.filter((s) => s >= 4).length).toBeGreaterThan(600);
+    const fromOffice = { text: "", department: "EN", theme: "noise", polarizing: false } as const;
+    const fromFrontline = { ...fromOffice, department: "SC" } as const;
+    const high = (xs: number[]) => xs.filter((s) => s >= 4).length;
+    // A bold proposal from the other side: no middle, mostly low; from one's own side, mostly high.
+    const theirs = draw({ ...fromOffice, appeal: 3, polarizing: true });
+    const ours = draw({ ...fromFrontline, appeal: 3, polarizing: true });
+    expect([...theirs, ...ours]).not.toContain(3);
+    expect(high(theirs)).toBeGreaterThan(200);
+    expect(high(theirs)).toBeLessThan(700);
+    expect(high(ours)).toBeGreaterThan(1300);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(draw({ ...base, appeal: 5 }))).toBeGreaterThan(mean(draw({ ...base, appeal: 2 })) + 2);
+    expect(mean(draw({ ...fromOffice, appeal: 5 }))).toBeGreaterThan(
+      mean(draw({ ...fromOffice, appeal: 2 })) + 2,
+    );
+    // Half a star and more for one's own side, on an ordinary thought.
+    expect(mean(draw({ ...fromFrontline, appeal: 3 }))).toBeGreaterThan(
+      mean(draw({ ...fromOffice, appeal: 3 })) + 1,
+    );
   });
 });
 

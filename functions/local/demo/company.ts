@@ -24,6 +24,18 @@ export const departments = {
 } as const;
 export type DepartmentCode = keyof typeof departments;
 
+/**
+ * Where someone's work sits, which colours how they read other people's thoughts: the stores, the
+ * DC and support on the frontline, everyone else in the office. Most people share their
+ * department's outlook; one in five leans the other way (a store manager who came from HQ, an
+ * engineer who worked the floor), so the opinion groups the report finds are not the departments.
+ */
+export type Outlook = "frontline" | "office";
+const frontlineDepartments: ReadonlySet<DepartmentCode> = new Set(["ST", "CS", "SC"]);
+export const departmentOutlook = (code: DepartmentCode): Outlook =>
+  frontlineDepartments.has(code) ? "frontline" : "office";
+const crossing = (outlook: Outlook): Outlook => (outlook === "frontline" ? "office" : "frontline");
+
 /** Head count and where each department sits; people cycle through the listed locations. */
 const shape: Record<DepartmentCode, { readonly size: number; readonly locations: readonly string[] }> = {
   ST: { size: 32, locations: ["Portland", "Seattle", "Denver", "Seattle", "Denver"] },
@@ -73,6 +85,7 @@ const lastNames = `Abbott Acosta Adeyemi Alvarez Andersen Arslan Bailey Banerjee
 
 export interface DemoPerson extends NewPerson {
   readonly departmentCode: DepartmentCode;
+  readonly outlook: Outlook;
 }
 
 function build(): DemoPerson[] {
@@ -100,6 +113,7 @@ function build(): DemoPerson[] {
         },
         active: true,
         departmentCode: code,
+        outlook: j % 5 === 3 ? crossing(departmentOutlook(code)) : departmentOutlook(code),
       });
     }
   }

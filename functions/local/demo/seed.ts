@@ -1,7 +1,6 @@
 import type { StoredKey } from "../../db/query.js";
 import { idempotencyRecordKey, personKeys } from "../../domain/author-key.js";
 import type { Conversation } from "../../domain/conversation.js";
-import { pickBatch } from "../../domain/distributor.js";
 import type { ConversationState } from "../../domain/lifecycle.js";
 import { queueReasons } from "../../domain/moderation.js";
 import { loadPersonFinder } from "../../domain/person-finder.js";
@@ -16,7 +15,15 @@ import { releaseNow } from "../../workflows/release-round.js";
 import { screenForSharing } from "../../workflows/screen-share.js";
 import { snapshotFor } from "../../workflows/snapshot.js";
 import { type DemoPerson, demoPeople } from "./company.js";
-import { type DemoThought, demoContext, demoThoughts, demoTitle, themeBias } from "./thoughts.js";
+import {
+  middlingVerdict,
+  planRaters,
+  type RatingHabits,
+  type SimulatedThought,
+  simulateRatings,
+  type Verdict,
+} from "./simulate.js";
+import { type DemoThought, demoContext, demoThoughts, demoTitle } from "./thoughts.js";
 
 export interface SeedOptions {
   /** Drives the simulation (authors, raters, stars); seeded by default so every demo looks alike. */
@@ -146,7 +153,7 @@ async function ensureDirectory(services: Services, people: readonly DemoPerson[]
   const known = new Map((await services.directory.all()).map((p) => [p.email, p]));
   const missing = people.filter((p) => !known.has(p.email));
   for (const saved of await services.directory.putMany(
-    missing.map(({ departmentCode: _code, ...person }) => person),
+    missing.map(({ departmentCode: _code, outlook: _outlook, ...person }) => person),
   )) {
     known.set(saved.email, saved);
   }
@@ -280,92 +287,56 @@ async function thoughtsById(services: Services, conversationId: string, thoughts
 
 const neutral: DemoThought = { text: "", department: "ST", theme: "noise", appeal: 3, polarizing: false };
 
-interface SimulatedRater extends Participant {
-  /** How many ratings this person gives before stopping. */
-  readonly goal: number;
-  /** Some people rate everything generously, some harshly. */
-  readonly leniency: number;
-  readonly skipRate: number;
-}
-
-/** About one in twelve never rates and one in seven stops early, as in a real conversation. */
-function planRaters(participants: readonly Participant[], target: number, random: () => number) {
-  const raters: SimulatedRater[] = [];
-  for (const participant of participants) {
-    const roll = random();
-    if (roll < 0.08) continue;
-    const goal = roll < 0.22 ? Math.max(1, Math.round(target * (0.4 + 0.4 * random()))) : target;
-    const leniency = gaussian(random) * 0.4;
-    const skipRate = random() < 0.3 ? 0.08 : 0.02;
-    raters.push({ ...participant, goal, leniency, skipRate });
-  }
-  return raters;
-}
-
 /**
- * The simulated people rate through the distributor the API uses (`pickBatch`: least exposed,
- * never their own, never twice), run in memory, and the finished ratings are written in bulk.
+ * The simulated people rate through the distributor the API uses, run in memory (simulate.ts),
+ * and the finished ratings are written in bulk.
  * Rating one by one through the API path costs a transaction each: minutes for a full demo on
  * two cores, where a newcomer should see a report within two minutes of the first start.
  */
 async function rateAll(
   services: Services,
   conversationId: string,
-  raters: readonly SimulatedRater[],
+  raters: readonly (Participant & RatingHabits)[],
   thoughts: ReadonlyMap<string, DemoThought>,
   random: () => number,
   onRated: (done: number) => void,
 ) {
-  const exposure = new Map<string, number>();
-  const authors = new Map<string, string>();
+  const stored: SimulatedThought[] = [];
   for await (const page of services.thoughts.all(conversationId)) {
     for (const t of page) {
       if (t.status !== "visible") continue;
-      exposure.set(t.id, t.exposure);
-      authors.set(t.id, t.authorKey);
+      stored.push({
+        id: t.id,
+        authorKey: t.authorKey,
+        exposure: t.exposure,
+        content: thoughts.get(t.id) ?? neutral,
+      });
     }
   }
-  const entries: { rater: Rater; thoughtId: string; verdict: { stars: Stars } | { skip: true } }[] = [];
-  let done = 0;
-  for (const simulated of raters) {
-    const rater = await raterOf(services, conversationId, simulated);
-    const seen = new Set<string>();
-    let rated = 0;
-    while (rated < simulated.goal) {
-      const candidates = [...exposure].map(([id, e]) => ({ id, exposure: e, authorKey: authors.get(id)! }));
-      const batch = pickBatch({ candidates, seen, authorKey: rater.authorKey, size: 10, random });
-      if (batch.length === 0) break;
-      for (const candidate of batch) {
-        if (rated >= simulated.goal) break;
-        seen.add(candidate.id);
-        const verdict = decide(thoughts.get(candidate.id) ?? neutral, simulated, random);
-        entries.push({ rater, thoughtId: candidate.id, verdict });
-        if ("stars" in verdict) {
-          exposure.set(candidate.id, (exposure.get(candidate.id) ?? 0) + 1);
-          rated++;
-          onRated(++done);
-        }
-      }
-    }
-  }
+  const joined: Rater[] = [];
+  for (const simulated of raters) joined.push(await raterOf(services, conversationId, simulated));
+  const verdicts = simulateRatings(
+    raters.map((habits, i) => ({ ...habits, authorKey: joined[i]!.authorKey })),
+    stored,
+    random,
+    onRated,
+  );
+  const entries: { rater: Rater; thoughtId: string; verdict: Verdict }[] = verdicts.map((v) => ({
+    rater: joined[v.rater]!,
+    thoughtId: v.thoughtId,
+    verdict: v.verdict,
+  }));
   // Skips can leave a thought unrated in a small run: a late rater takes each such thought.
   const ratedIds = new Set(entries.filter((e) => "stars" in e.verdict).map((e) => e.thoughtId));
-  for (const [thoughtId] of exposure) {
+  for (const { id: thoughtId, authorKey } of stored) {
     if (ratedIds.has(thoughtId)) continue;
-    const simulated = raters.find((r) => {
-      const mine = personKeys(services.authorKeySecret, conversationId, r.userId);
-      return (
-        mine.authorKey !== authors.get(thoughtId) &&
-        !entries.some((e) => e.thoughtId === thoughtId && e.rater.raterKey === mine.raterKey)
-      );
-    });
-    if (!simulated) continue;
-    const rater = await raterOf(services, conversationId, simulated);
-    entries.push({
-      rater,
-      thoughtId,
-      verdict: { stars: toStars(3 + simulated.leniency + gaussian(random)) },
-    });
+    const late = raters.findIndex(
+      (_, i) =>
+        joined[i]!.authorKey !== authorKey &&
+        !entries.some((e) => e.thoughtId === thoughtId && e.rater.raterKey === joined[i]!.raterKey),
+    );
+    if (late < 0) continue;
+    entries.push({ rater: joined[late]!, thoughtId, verdict: middlingVerdict(raters[late]!, random) });
   }
   await services.ratings.importFinished(conversationId, entries);
 }
@@ -379,29 +350,6 @@ async function raterOf(services: Services, conversationId: string, p: Participan
   return { conversationId, attributes: joined.attributes, ...keys };
 }
 
-/**
- * Stars from the thought's appeal, the rater's department bias on its theme and personal
- * leniency, plus noise. Polarizing thoughts split into camps, with the department tilting the odds.
- */
-export function decide(
-  thought: DemoThought,
-  rater: { readonly person: DemoPerson; readonly leniency: number; readonly skipRate: number },
-  random: () => number,
-): { stars: Stars } | { skip: true } {
-  const skipRate = rater.skipRate + (thought.appeal <= 1 ? 0.4 : 0);
-  if (random() < skipRate) return { skip: true };
-  const bias = themeBias[thought.theme][rater.person.departmentCode] ?? 0;
-  if (thought.polarizing) {
-    const high = clamp(0.5 + 0.35 * bias + 0.15 * rater.leniency, 0.1, 0.9);
-    if (random() < high) return { stars: random() < 0.6 ? 4 : 5 };
-    return { stars: random() < 0.5 ? 1 : 2 };
-  }
-  return { stars: toStars(thought.appeal + bias + rater.leniency + gaussian(random) * 0.8) };
-}
-
-type Stars = 1 | 2 | 3 | 4 | 5;
-const toStars = (x: number) => clamp(Math.round(x), 1, 5) as Stars;
-
 async function pool<T>(items: readonly T[], size: number, run: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
@@ -414,11 +362,4 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return groups;
-}
-
-const clamp = (x: number, low: number, high: number) => Math.min(high, Math.max(low, x));
-
-function gaussian(random: () => number): number {
-  const u = Math.max(random(), Number.EPSILON);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

@@ -52,10 +52,15 @@ export function themesSummary(entries: readonly ThemeStanding[]): string {
   const divisive = entries.filter((t) => t.divisive);
   const first = entries[0]!;
   const lowest = first.groups.reduce((low, g) => (g.share < low.share ? g : low));
+  // Common ground holds in the directory's groups too (consensus.ts, isCommonGround): a theme
+  // most of every opinion group rated highly can still fall short in a department, and the
+  // sentence must then not read as though a 51% share were below half.
   const agreement =
     common.length > 0
       ? `Common ground: ${common.join(", ")}.`
-      : `No theme is common ground: even the most shared, “${first.title}”, has ${pct(lowest.share)} of group ${lowest.groupId}'s ratings at 4–5★.`;
+      : lowest.share > 0.5
+        ? `No theme is common ground: most of every group's ratings of the most shared, “${first.title}”, are 4–5★, but not in every group under “Themes by group”.`
+        : `No theme is common ground: even the most shared, “${first.title}”, has ${pct(lowest.share)} of group ${lowest.groupId}'s ratings at 4–5★.`;
   if (divisive.length === 0) {
     return `${agreement} No theme divides the groups clearly; where they differ, it is thought by thought.`;
   }

@@ -84,6 +84,53 @@ function markGerundModifiers(values: readonly string[], pos: string[]): void {
   }
 }
 
+/**
+ * "year-round", "in-store", "long-term": one word, which the tokenizer splits at the hyphen, so
+ * "round" and "store" would count as phrases of their own. Joined back; before a noun the
+ * compound describes it ("year-round business"), elsewhere it takes its last part's tag.
+ */
+function joinHyphenated(
+  values: readonly string[],
+  pos: readonly string[],
+  lemmas: readonly string[],
+  spaces: readonly string[],
+): { values: string[]; pos: string[]; lemmas: string[] } {
+  const out = { values: [] as string[], pos: [] as string[], lemmas: [] as string[] };
+  for (let i = 0; i < values.length; i++) {
+    let value = values[i]!;
+    let lemma = lemmas[i] ?? value;
+    let tag = pos[i]!;
+    const glued = (j: number) => values[j] === "-" && spaces[j] === "" && spaces[j + 1] === "";
+    while (i + 2 < values.length && WORDLIKE.test(value) && glued(i + 1) && WORDLIKE.test(values[i + 2]!)) {
+      value = `${value}-${values[i + 2]!}`;
+      lemma = `${value.slice(0, value.lastIndexOf("-"))}-${lemmas[i + 2] ?? values[i + 2]!}`;
+      tag = pos[i + 2]!;
+      i += 2;
+    }
+    if (value.includes("-") && NOUN.has(pos[i + 1] ?? "")) tag = "ADJ";
+    out.values.push(value);
+    out.pos.push(tag);
+    out.lemmas.push(lemma);
+  }
+  return out;
+}
+
+const DETERMINER_OR_PRONOUN = new Set(["DET", "PRON"]);
+
+/**
+ * "our customers love the outdoors": the tagger reads "love" as a noun, "customers love" as a
+ * phrase. A singular noun after a plural one and straight before a determiner or pronoun cannot
+ * head a noun phrase; it is the plural subject's verb.
+ */
+function markVerbsAfterPlurals(values: readonly string[], pos: string[], lemmas: readonly string[]): void {
+  const plural = (i: number) =>
+    /s$/i.test(values[i]!) && (lemmas[i] ?? values[i]!).toLowerCase() !== values[i]!.toLowerCase();
+  for (let i = 1; i + 1 < values.length; i++) {
+    if (pos[i] !== "NOUN" || pos[i - 1] !== "NOUN" || !DETERMINER_OR_PRONOUN.has(pos[i + 1]!)) continue;
+    if (plural(i - 1) && !plural(i)) pos[i] = "VERB";
+  }
+}
+
 function isContent(word: string): boolean {
   const lower = word.toLowerCase();
   return WORDLIKE.test(word) && lower.length > 1 && !ENGLISH_STOP_WORDS.has(lower);
@@ -101,12 +148,16 @@ export function nounPhrases(text: string): NounPhrase[] {
   const doc = nlp().readDoc(titleCase ? text : text.replace(SENTENCE_START_CAPITAL, lowerFirst));
   const its = nlp().its;
   const tokens = doc.tokens();
-  const values = tokens.out(its.value) as string[];
-  const pos = tokens.out(its.pos) as string[];
+  // wink's typings declare `its.lemma` with the model's addons, which `out` does not accept.
+  const { values, pos, lemmas } = joinHyphenated(
+    tokens.out(its.value) as string[],
+    tokens.out(its.pos) as string[],
+    (tokens.out as (f: unknown) => string[])(its.lemma),
+    tokens.out(its.precedingSpaces) as string[],
+  );
   const names = titleCase ? new Int32Array(values.length).fill(-1) : markNames(values, pos);
   markGerundModifiers(values, pos);
-  // wink's typings declare `its.lemma` with the model's addons, which `out` does not accept.
-  const lemmas = (tokens.out as (f: unknown) => string[])(its.lemma);
+  markVerbsAfterPlurals(values, pos, lemmas);
   const found = new Map<string, NounPhrase>();
   const add = (words: readonly number[]) => {
     if (words.length === 1 && GENERIC.has(values[words[0]!]!.toLowerCase())) return;

@@ -6,7 +6,8 @@ import { leader } from "./seed.js";
  * Issue 13, done when: the report shows opinion groups on the sample data, and the browser reads
  * them. A leader on an empty install loads the sample data from the home page, watches it load,
  * opens its report and reads "Who agrees with whom": the groups the sample's frontline and office
- * people form (test/unit/demo-opinion-groups.test.ts), compared theme by theme in words and bars.
+ * people form (test/unit/demo-opinion-groups.test.ts), the thoughts they agree and differ on, and
+ * the groups compared theme by theme in words and bars.
  */
 const e2e = useBrowserSuite({ setupTimeoutMs: 240_000 });
 
@@ -35,6 +36,13 @@ describe("the sample conversation's report", () => {
       for (const text of await groups.allInnerTexts()) {
         const people = Number(/^Group [A-E] · (\d+) people/.exec(text)?.[1]);
         expect(people, text).toBeGreaterThanOrEqual(10);
+      }
+
+      // Thought by thought too: the sample is rated as the API hands out thoughts, so the
+      // contenders near the top have enough raters in every group to be compared.
+      for (const name of ["Common ground", "Where groups differ"]) {
+        const list = section.locator("section", { has: page.getByRole("heading", { name }) });
+        expect(await list.locator("blockquote").count(), name).toBeGreaterThan(0);
       }
 
       const byTheme = section.locator("section", {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { defaultAdaptivePolicy } from "../../functions/domain/adaptive.js";
+import { commonGround, divisive, thoughtConsensus } from "../../functions/domain/consensus.js";
 import { opinionGroups } from "../../functions/domain/opinion-groups.js";
 import type { RatingInput } from "../../functions/domain/rater-bias.js";
 import { createRng } from "../../functions/lib/random.js";
@@ -12,7 +14,9 @@ import { demoThoughts } from "../../functions/local/demo/thoughts.js";
  * clustering reads in) differ from install to install. On each of several such installs, the full
  * Northwind company rated through the same simulation as `npm run demo` must split into opinion
  * groups of at least k = 10 that follow the people's frontline or office outlook, and are not
- * their departments.
+ * their departments; and, since the sample is rated the way the API hands out thoughts (adaptive
+ * slots once every thought has its floor), enough thoughts near the top carry k raters in every
+ * group for common ground and division to be read thought by thought.
  */
 function install(n: number) {
   const random = createRng(2027).next;
@@ -71,5 +75,26 @@ describe("the sample conversation's opinion groups", () => {
         found.groupOf.get(r.raterKey) === (r.person.outlook === "frontline" ? frontlineGroup : officeGroup),
     );
     expect(withOutlook.length / crossers.length).toBeGreaterThan(0.7);
+  });
+
+  it.each([1, 2, 3])("are rated as the API hands out thoughts, on install %i", (n) => {
+    const { raters, ratings } = install(n);
+    const counts = new Map<string, number>();
+    for (const r of ratings) counts.set(r.thoughtId, (counts.get(r.thoughtId) ?? 0) + 1);
+    const values = [...counts.values()];
+    const mean = ratings.length / demoThoughts.length;
+    // Every thought reaches the floor; the adaptive slots give the contenders more, never past 3×.
+    expect(counts.size).toBe(demoThoughts.length);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(defaultAdaptivePolicy.floor);
+    expect(Math.max(...values)).toBeGreaterThan(2 * mean);
+    expect(Math.max(...values)).toBeLessThanOrEqual(3 * mean + 1);
+
+    const found = opinionGroups(ratings, { minGroupSize: 10 });
+    if (!("groupOf" in found)) throw new Error(`no opinion groups: ${found.reason}`);
+    const ids = found.groups.map((g) => g.id);
+    const standings = thoughtConsensus(ratings, found.groupOf, ids, 5);
+    expect(commonGround(standings).length).toBeGreaterThanOrEqual(3);
+    expect(divisive(standings).length).toBeGreaterThanOrEqual(3);
+    expect(raters.length).toBeGreaterThan(120);
   });
 });

@@ -1,4 +1,8 @@
-import { pickBatch } from "../../domain/distributor.js";
+import {
+  buildContenderSnapshot,
+  type ContenderSnapshot,
+  pickWithSnapshot,
+} from "../../domain/contender-snapshot.js";
 import { type DemoPerson, departmentOutlook } from "./company.js";
 import { type DemoThought, themeBias } from "./thoughts.js";
 
@@ -45,9 +49,17 @@ export interface SimulatedThought {
 }
 
 /**
- * Each rater in turn asks the distributor the API uses (`pickBatch`: least exposed, never their
- * own, never twice) for batches of ten and rates or skips each thought until their goal. Returns
- * every verdict, with the index of the rater who gave it.
+ * Ratings landed between two recomputations of the contender snapshot: the scheduler recomputes
+ * it every minute, and a busy conversation of this size lands about a hundred ratings a minute.
+ */
+const SNAPSHOT_EVERY = 100;
+
+/**
+ * Each rater in turn asks for batches of ten the way the rating-batch route does
+ * (`pickWithSnapshot`: least exposed, never their own, never twice; once every thought has its
+ * floor of ratings, some slots go to the thoughts near the top-list line, from a snapshot a
+ * minute old), and rates or skips each thought until their goal. Returns every verdict, with the
+ * index of the rater who gave it.
  */
 export function simulateRatings(
   raters: readonly (RatingHabits & { readonly person: DemoPerson; readonly authorKey: string })[],
@@ -55,28 +67,47 @@ export function simulateRatings(
   random: () => number,
   onRated: (done: number) => void = () => {},
 ): { rater: number; thoughtId: string; verdict: Verdict }[] {
-  const exposure = new Map(thoughts.map((t) => [t.id, t.exposure]));
+  // One mutable candidate per thought, as the exposure entries the route reads.
+  const candidates = thoughts.map((t) => ({
+    id: t.id,
+    authorKey: t.authorKey,
+    exposure: t.exposure,
+    histogram: [0, 0, 0, 0, 0] as [number, number, number, number, number],
+  }));
   const byId = new Map(thoughts.map((t) => [t.id, t]));
+  const candidateOf = new Map(candidates.map((c) => [c.id, c]));
   const verdicts: { rater: number; thoughtId: string; verdict: Verdict }[] = [];
+  let snapshot: ContenderSnapshot | undefined;
+  let snapshotAt = Number.NEGATIVE_INFINITY;
   let done = 0;
   for (const [index, simulated] of raters.entries()) {
     const seen = new Set<string>();
     let rated = 0;
     while (rated < simulated.goal) {
-      const candidates = thoughts.map((t) => ({
-        id: t.id,
-        exposure: exposure.get(t.id)!,
-        authorKey: t.authorKey,
-      }));
-      const batch = pickBatch({ candidates, seen, authorKey: simulated.authorKey, size: 10, random });
-      if (batch.length === 0) break;
-      for (const candidate of batch) {
+      if (done - snapshotAt >= SNAPSHOT_EVERY) {
+        // Copies: a stored snapshot does not change as ratings land.
+        snapshot = buildContenderSnapshot(candidates.map((c) => ({ ...c, histogram: [...c.histogram] })));
+        snapshotAt = done;
+      }
+      const { chosen } = pickWithSnapshot({
+        snapshot,
+        page: candidates,
+        pageMinRatings: Math.min(...candidates.map((c) => c.histogram.reduce((sum, x) => sum + x, 0))),
+        seen,
+        authorKey: simulated.authorKey,
+        size: 10,
+        random,
+      });
+      if (chosen.length === 0) break;
+      for (const { id } of chosen) {
         if (rated >= simulated.goal) break;
-        seen.add(candidate.id);
-        const verdict = decide(byId.get(candidate.id)!.content, simulated, random);
-        verdicts.push({ rater: index, thoughtId: candidate.id, verdict });
+        seen.add(id);
+        const verdict = decide(byId.get(id)!.content, simulated, random);
+        verdicts.push({ rater: index, thoughtId: id, verdict });
         if ("stars" in verdict) {
-          exposure.set(candidate.id, exposure.get(candidate.id)! + 1);
+          const candidate = candidateOf.get(id)!;
+          candidate.exposure++;
+          candidate.histogram[verdict.stars - 1]!++;
           rated++;
           onRated(++done);
         }

@@ -1,7 +1,7 @@
 /**
  * Tuning grid for the ranking (issue 13): `npx tsx bench/tune.ts --bench=sim|replay …`. Reads
  * ONLY tuning seeds by default (simulation 101–160, replays 1001–1050; the judged seeds are 1–100
- * and 1–50, see docs/ranking.md) and refuses judged seeds, so a configuration chosen here is judged
+ * and 1–200, see docs/ranking.md) and refuses judged seeds, so a configuration chosen here is judged
  * afresh by bench:ranking and bench:replay.
  *
  * Each --policy (JSON: AdaptivePolicy overrides, plus `snapshotEvery` for the simulation or
@@ -50,9 +50,11 @@ const numbers = (text: string) =>
   });
 const sim = args.bench === "sim";
 const seeds = numbers(args.seeds ?? (sim ? "101-160" : "1001-1050"));
-const judged = (seed: number) => (sim ? seed <= 100 : seed <= 50);
+const judged = (seed: number) => (sim ? seed <= 100 : seed <= 200);
 if (seeds.some(judged)) {
-  console.error("Judged seeds (simulation 1–100, replays 1–50) are for bench:ranking and bench:replay only.");
+  console.error(
+    "Judged seeds (simulation 1–100, replays 1–200) are for bench:ranking and bench:replay only.",
+  );
   process.exit(2);
 }
 type PolicyConfig = Partial<AdaptivePolicy> & { snapshotEvery?: number; snapshotShare?: number };

@@ -96,14 +96,20 @@ function joinHyphenated(
   spaces: readonly string[],
 ): { values: string[]; pos: string[]; lemmas: string[] } {
   const out = { values: [] as string[], pos: [] as string[], lemmas: [] as string[] };
+  // A hyphen with no space on either side, between two words.
+  const joins = (i: number) =>
+    values[i + 1] === "-" &&
+    spaces[i + 1] === "" &&
+    spaces[i + 2] === "" &&
+    WORDLIKE.test(values[i + 2] ?? "");
   for (let i = 0; i < values.length; i++) {
     let value = values[i]!;
     let lemma = lemmas[i] ?? value;
     let tag = pos[i]!;
-    const glued = (j: number) => values[j] === "-" && spaces[j] === "" && spaces[j + 1] === "";
-    while (i + 2 < values.length && WORDLIKE.test(value) && glued(i + 1) && WORDLIKE.test(values[i + 2]!)) {
+    while (WORDLIKE.test(value) && joins(i)) {
+      // The compound's lemma is its last part's: "part-timers" → "part-timer".
+      lemma = `${value}-${lemmas[i + 2] ?? values[i + 2]!}`;
       value = `${value}-${values[i + 2]!}`;
-      lemma = `${value.slice(0, value.lastIndexOf("-"))}-${lemmas[i + 2] ?? values[i + 2]!}`;
       tag = pos[i + 2]!;
       i += 2;
     }

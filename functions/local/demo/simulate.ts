@@ -67,15 +67,13 @@ export function simulateRatings(
   random: () => number,
   onRated: (done: number) => void = () => {},
 ): { rater: number; thoughtId: string; verdict: Verdict }[] {
-  // One mutable candidate per thought, as the exposure entries the route reads.
+  // One mutable candidate per thought, as the exposure entries the route reads. The picker hands
+  // back copies of contenders, so the chosen are looked up by id.
   const candidates = thoughts.map((t) => ({
-    id: t.id,
-    authorKey: t.authorKey,
-    exposure: t.exposure,
+    ...t,
     histogram: [0, 0, 0, 0, 0] as [number, number, number, number, number],
   }));
-  const byId = new Map(thoughts.map((t) => [t.id, t]));
-  const candidateOf = new Map(candidates.map((c) => [c.id, c]));
+  const byId = new Map(candidates.map((c) => [c.id, c]));
   const verdicts: { rater: number; thoughtId: string; verdict: Verdict }[] = [];
   let snapshot: ContenderSnapshot | undefined;
   let snapshotAt = Number.NEGATIVE_INFINITY;
@@ -102,10 +100,10 @@ export function simulateRatings(
       for (const { id } of chosen) {
         if (rated >= simulated.goal) break;
         seen.add(id);
-        const verdict = decide(byId.get(id)!.content, simulated, random);
+        const candidate = byId.get(id)!;
+        const verdict = decide(candidate.content, simulated, random);
         verdicts.push({ rater: index, thoughtId: id, verdict });
         if ("stars" in verdict) {
-          const candidate = candidateOf.get(id)!;
           candidate.exposure++;
           candidate.histogram[verdict.stars - 1]!++;
           rated++;
